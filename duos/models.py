@@ -1,0 +1,457 @@
+"""Participants, duos, meetings and outcomes (DESIGN.md "Apps and models")."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import EducationLevel, Programme, PublicIdModel
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    NON_BINARY = "non_binary", _("Non-binary")
+    NOT_STATED = "not_stated", _("Not stated")
+
+
+class PipelineStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    SCREENED = "screened", _("Screened")
+    READY = "ready", _("Ready")  # mentee: waiting; mentor: available
+    IN_DUO = "in_duo", _("In a duo")
+    DONE = "done", _("Done")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class EmploymentStatus(models.TextChoices):
+    UNEMPLOYED = "unemployed", _("Unemployed")
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed", _("Long-term unemployed (12 months or more)")
+    INACTIVE = "inactive", _("Inactive")
+    EMPLOYED = "employed", _("Employed")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_25 = "under_25", _("Under 25")
+    FROM_25_TO_54 = "25_54", _("25–54")
+    OVER_54 = "over_54", _("Over 54")
+
+    @classmethod
+    def for_age(cls, age: int) -> AgeBand:
+        if age < 25:
+            return cls.UNDER_25
+        if age <= 54:
+            return cls.FROM_25_TO_54
+        return cls.OVER_54
+
+
+class ReferralSource(models.TextChoices):
+    SELF = "self", _("Applied on their own")
+    EMPLOYMENT_SERVICE = "employment_service", _("Public employment service")
+    SOCIAL_SERVICE = "social_service", _("Public social welfare centre (CPAS/OCMW)")
+    PARTNER = "partner", _("Partner organisation")
+    WORD_OF_MOUTH = "word_of_mouth", _("Word of mouth")
+    OTHER = "other", _("Other")
+
+
+def _choice_check(field: str, choices: type[models.TextChoices], name: str, *, blank: bool = False):
+    condition = Q(**{f"{field}__in": choices.values})
+    if blank:
+        condition |= Q(**{field: ""})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+class Participant(PublicIdModel):
+    """What mentees and mentors share: identity, contact, pipeline, consent."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, verbose_name=_("programme"))
+    ref = models.CharField(
+        _("reference"), max_length=64, blank=True, help_text=_("The programme's own reference.")
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=16, choices=Gender.choices, default=Gender.NOT_STATED
+    )
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    sectors = models.JSONField(_("sectors"), default=list, blank=True)
+    education_level = models.CharField(
+        _("education level"), max_length=16, choices=EducationLevel.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=PipelineStatus.choices, default=PipelineStatus.APPLIED
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), auto_now_add=True)
+    withdrawal_reason = models.CharField(_("withdrawal reason"), max_length=200, blank=True)
+    consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_version = models.CharField(_("consent text version"), max_length=32, blank=True)
+    special_consent_at = models.DateTimeField(
+        _("consent to special-category data given at"), null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.ref
+
+    @classmethod
+    def participant_constraints(cls, prefix: str) -> list:
+        return [
+            models.UniqueConstraint(
+                fields=["programme", "ref"],
+                condition=~Q(ref=""),
+                name=f"{prefix}_ref_unique_in_programme",
+            ),
+            _choice_check("gender", Gender, f"{prefix}_gender_valid"),
+            _choice_check("status", PipelineStatus, f"{prefix}_status_valid"),
+            _choice_check(
+                "education_level", EducationLevel, f"{prefix}_education_valid", blank=True
+            ),
+            models.CheckConstraint(
+                condition=Q(postcode="") | Q(postcode__regex=r"^[1-9][0-9]{3}$"),
+                name=f"{prefix}_postcode_belgian",
+            ),
+        ]
+
+
+class Mentee(Participant):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="mentees", verbose_name=_("programme")
+    )
+    # Situation at entry: recorded at intake, never overwritten.
+    employment_status_at_entry = models.CharField(
+        _("employment status at entry"), max_length=24, choices=EmploymentStatus.choices, blank=True
+    )
+    age_band_at_entry = models.CharField(
+        _("age band at entry"), max_length=16, choices=AgeBand.choices, blank=True
+    )
+    jobseeker_ref = models.CharField(_("jobseeker reference"), max_length=64, blank=True)
+    referral_source = models.CharField(
+        _("referral source"), max_length=24, choices=ReferralSource.choices, blank=True
+    )
+    # Special category (GDPR art. 9): only with recorded consent.
+    migration_background = models.BooleanField(_("migration background"), null=True, blank=True)
+    disability = models.BooleanField(_("disability"), null=True, blank=True)
+    priority = models.BooleanField(_("priority"), default=False)
+    waiting_since = models.DateField(_("waiting since"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("mentee")
+        verbose_name_plural = _("mentees")
+        constraints = [
+            *Participant.participant_constraints("mentee"),
+            _choice_check(
+                "employment_status_at_entry",
+                EmploymentStatus,
+                "mentee_employment_valid",
+                blank=True,
+            ),
+            _choice_check("age_band_at_entry", AgeBand, "mentee_age_band_valid", blank=True),
+            _choice_check("referral_source", ReferralSource, "mentee_referral_valid", blank=True),
+            models.CheckConstraint(
+                condition=(Q(migration_background__isnull=True) & Q(disability__isnull=True))
+                | Q(special_consent_at__isnull=False),
+                name="mentee_special_category_needs_consent",
+            ),
+        ]
+        indexes = [
+            # Pipeline lists and the matching pool: mentees of a programme by status.
+            models.Index(fields=["programme", "status"], name="mentee_programme_status_idx"),
+            # Outcome import by the employment service's jobseeker reference.
+            models.Index(fields=["programme", "jobseeker_ref"], name="mentee_jobseeker_ref_idx"),
+        ]
+
+
+class Mentor(Participant):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="mentors", verbose_name=_("programme")
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentor_profile",
+        verbose_name=_("user account"),
+    )
+    profession = models.CharField(_("profession"), max_length=120, blank=True)
+    experience_years = models.PositiveSmallIntegerField(
+        _("professional experience (years)"), null=True, blank=True
+    )
+    capacity = models.PositiveSmallIntegerField(_("capacity (concurrent duos)"), default=1)
+    training_completed_on = models.DateField(_("training completed on"), null=True, blank=True)
+    availability = models.CharField(_("availability"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("mentor")
+        verbose_name_plural = _("mentors")
+        constraints = [
+            *Participant.participant_constraints("mentor"),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1) & Q(capacity__lte=10), name="mentor_capacity_in_range"
+            ),
+        ]
+        indexes = [
+            # Pipeline lists and the matching pool: mentors of a programme by status.
+            models.Index(fields=["programme", "status"], name="mentor_programme_status_idx"),
+        ]
+
+
+class EndReason(models.TextChoices):
+    COMPLETED = "completed", _("Completed (ran its course)")
+    GOAL_REACHED = "goal_reached", _("Goal reached (ended early: work, training or internship)")
+    MENTEE_WITHDREW = "mentee_withdrew", _("Mentee withdrew")
+    MENTOR_WITHDREW = "mentor_withdrew", _("Mentor withdrew")
+    MISMATCH = "mismatch", _("Mismatch")
+    OTHER = "other", _("Other")
+
+
+class DuoStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    DECLINED = "declined", _("Declined")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class Duo(PublicIdModel):
+    Status = DuoStatus
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="duos", verbose_name=_("programme")
+    )
+    mentee = models.ForeignKey(
+        Mentee, on_delete=models.PROTECT, related_name="duos", verbose_name=_("mentee")
+    )
+    mentor = models.ForeignKey(
+        Mentor, on_delete=models.PROTECT, related_name="duos", verbose_name=_("mentor")
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coached_duos",
+        verbose_name=_("mentor-coach"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=DuoStatus.choices, default=DuoStatus.PROPOSED
+    )
+    proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    planned_end_on = models.DateField(_("planned end"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("end reason"), max_length=16, choices=EndReason.choices, blank=True
+    )
+    decline_reason = models.CharField(_("decline reason"), max_length=200, blank=True)
+    match_score = models.DecimalField(
+        _("match score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    score_components = models.JSONField(_("score components"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_on", "-created_at"]
+        verbose_name = _("duo")
+        verbose_name_plural = _("duos")
+        constraints = [
+            _choice_check("status", DuoStatus, "duo_status_valid"),
+            _choice_check("end_reason", EndReason, "duo_end_reason_valid", blank=True),
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "declined"]) | Q(started_on__isnull=False),
+                name="duo_started_when_active_or_ended",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="ended") & Q(ended_on__isnull=False) & ~Q(end_reason=""))
+                | (~Q(status="ended") & Q(ended_on__isnull=True) & Q(end_reason="")),
+                name="duo_end_date_and_reason_iff_ended",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="duo_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="duo_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end_on__isnull=True) | Q(planned_end_on__gte=F("started_on")),
+                name="duo_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(match_score__isnull=True)
+                | (Q(match_score__gte=0) & Q(match_score__lte=100)),
+                name="duo_match_score_in_range",
+            ),
+            # A mentee is in at most one running duo at a time.
+            models.UniqueConstraint(
+                fields=["mentee"], condition=Q(status="active"), name="duo_one_active_per_mentee"
+            ),
+            # The historical import's key: (mentee, started_on).
+            models.UniqueConstraint(
+                fields=["mentee", "started_on"],
+                condition=Q(started_on__isnull=False),
+                name="duo_mentee_start_unique",
+            ),
+        ]
+        indexes = [
+            # Duo lists and home counts: duos of a programme by status.
+            models.Index(fields=["programme", "status"], name="duo_programme_status_idx"),
+            # Capacity check on activation: active duos of one mentor.
+            models.Index(fields=["mentor", "status"], name="duo_mentor_status_idx"),
+            # The coach's workspace: duos a coach follows, by status.
+            models.Index(fields=["coach", "status"], name="duo_coach_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} × {self.mentor}"
+
+
+class MeetingMode(models.TextChoices):
+    WORKPLACE = "workplace", _("At the mentor's workplace")
+    IN_PERSON = "in_person", _("Elsewhere in person")
+    VIDEO = "video", _("Video call")
+    PHONE = "phone", _("Phone")
+
+
+class MeetingTopic(models.TextChoices):
+    CV = "cv", _("CV")
+    APPLICATIONS = "applications", _("Applications")
+    INTERVIEW = "interview", _("Interview practice")
+    NETWORK = "network", _("Network")
+    ORIENTATION = "orientation", _("Orientation")
+    TRAINING = "training", _("Training")
+    LANGUAGE = "language", _("Language")
+    ADMINISTRATION = "administration", _("Administration")
+    WELLBEING = "wellbeing", _("Wellbeing")
+
+
+class Meeting(PublicIdModel):
+    Topic = MeetingTopic
+    Mode = MeetingMode
+
+    MAX_DAYS_AFTER_END = 7
+    EDITABLE_DAYS = 14
+
+    duo = models.ForeignKey(
+        Duo, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("duo")
+    )
+    date = models.DateField(_("date"))
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    mode = models.CharField(_("mode"), max_length=16, choices=MeetingMode.choices)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("logged by"),
+    )
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            _choice_check("mode", MeetingMode, "meeting_mode_valid"),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1) & Q(minutes__lte=720), name="meeting_minutes_in_range"
+            ),
+        ]
+        indexes = [
+            # A duo's meetings by date: the timeline, the meeting list and
+            # "days since the last meeting" for duo health.
+            models.Index(fields=["duo", "-date"], name="meeting_duo_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duo} · {self.date}"
+
+
+class OutcomePoint(models.TextChoices):
+    EXIT = "exit", _("At exit")
+    FOLLOW_UP = "follow_up", _("At follow-up")
+
+
+class OutcomeStatus(models.TextChoices):
+    EMPLOYED = "employed", _("Employed")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    TRAINING = "training", _("Training")
+    STUDIES = "studies", _("Studies")
+    INTERNSHIP = "internship", _("Internship")
+    STILL_SEARCHING = "still_searching", _("Still searching")
+    INACTIVE = "inactive", _("Inactive (illness, care, moved)")
+    UNKNOWN = "unknown", _("Unknown (not reachable)")
+
+
+class ContractType(models.TextChoices):
+    PERMANENT = "permanent", _("Permanent")
+    FIXED_TERM = "fixed_term", _("Fixed term")
+    TEMPORARY_AGENCY = "temporary_agency", _("Temporary agency work")
+    SOCIAL_ECONOMY = "social_economy", _("Social economy (art. 60 and the like)")
+    OTHER = "other", _("Other")
+
+
+class OutcomeSource(models.TextChoices):
+    MENTEE = "mentee", _("Mentee")
+    COORDINATOR = "coordinator", _("Coordinator")
+    EMPLOYMENT_SERVICE = "employment_service", _("Employment service")
+    EMPLOYER = "employer", _("Employer")
+
+
+class Outcome(PublicIdModel):
+    Source = OutcomeSource
+    Contract = ContractType
+    Status = OutcomeStatus
+    Point = OutcomePoint
+
+    duo = models.ForeignKey(
+        Duo, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("duo")
+    )
+    point = models.CharField(_("point"), max_length=16, choices=OutcomePoint.choices)
+    date = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=16, choices=OutcomeStatus.choices)
+    contract_type = models.CharField(
+        _("contract"), max_length=16, choices=ContractType.choices, blank=True
+    )
+    source = models.CharField(_("source"), max_length=24, choices=OutcomeSource.choices)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        ordering = ["duo", "point"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = [
+            # Also the index for "the outcome of this duo at this point".
+            models.UniqueConstraint(fields=["duo", "point"], name="outcome_one_per_duo_and_point"),
+            _choice_check("point", OutcomePoint, "outcome_point_valid"),
+            _choice_check("status", OutcomeStatus, "outcome_status_valid"),
+            _choice_check("source", OutcomeSource, "outcome_source_valid"),
+            _choice_check("contract_type", ContractType, "outcome_contract_valid", blank=True),
+            models.CheckConstraint(
+                condition=Q(contract_type="") | Q(status="employed"),
+                name="outcome_contract_only_when_employed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duo} · {self.get_point_display()}: {self.get_status_display()}"

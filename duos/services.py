@@ -1,0 +1,318 @@
+"""Writes that matter: proposing, activating, declining and ending duos,
+recording meetings and outcomes.
+
+Each service takes the acting user first and keyword-only arguments, runs in
+one transaction (all or nothing) and leaves an audit entry through
+django-auditlog with the actor set. Rule violations raise
+``django.core.exceptions.ValidationError`` with messages a user can act on,
+keyed by field where one field is at fault.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from auditlog.context import set_actor
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Duo, EndReason, Meeting, Mentee, Mentor, Outcome, PipelineStatus
+
+
+class CapacityError(ValidationError):
+    """The mentor has no free slot left."""
+
+
+def follow_up_date(duo: Duo) -> dt.date | None:
+    """The follow-up point: the duo's end plus the programme's horizon."""
+    if duo.ended_on is None:
+        return None
+    return duo.ended_on + relativedelta(months=duo.programme.follow_up_months)
+
+
+def _set_status(participant: Mentee | Mentor, status: str) -> None:
+    if participant.status != status:
+        participant.status = status
+        participant.status_changed_at = timezone.now()
+        participant.save(update_fields=["status", "status_changed_at", "updated_at"])
+
+
+def _active_duo_count(mentor: Mentor) -> int:
+    return Duo.objects.filter(mentor=mentor, status=Duo.Status.ACTIVE).count()
+
+
+# --- duos ----------------------------------------------------------------------
+
+
+def duo_propose(
+    actor,
+    *,
+    mentee: Mentee,
+    mentor: Mentor,
+    coach=None,
+    proposed_on: dt.date | None = None,
+    match_score=None,
+    score_components: list | None = None,
+) -> Duo:
+    """Propose a pair. A former pair (any earlier duo of the two) is never proposed again."""
+    if mentee.programme_id != mentor.programme_id:
+        raise ValidationError(_("The mentee and the mentor belong to different programmes."))
+    for person in (mentee, mentor):
+        if person.status == PipelineStatus.WITHDRAWN:
+            raise ValidationError(_("%(name)s has withdrawn.") % {"name": person})
+    with transaction.atomic(), set_actor(actor):
+        if (
+            Duo.objects.filter(mentee=mentee, mentor=mentor)
+            .exclude(status=Duo.Status.PROPOSED)
+            .exists()
+        ):
+            raise ValidationError(
+                _("These two were already a pair: they are never proposed again.")
+            )
+        if Duo.objects.filter(mentee=mentee, mentor=mentor, status=Duo.Status.PROPOSED).exists():
+            raise ValidationError(_("This pair is already proposed."))
+        return Duo.objects.create(
+            programme_id=mentee.programme_id,
+            mentee=mentee,
+            mentor=mentor,
+            coach=coach,
+            proposed_on=proposed_on or timezone.localdate(),
+            match_score=match_score,
+            score_components=score_components or [],
+        )
+
+
+def duo_activate(actor, *, duo: Duo, started_on: dt.date | None = None) -> Duo:
+    """Both sides agreed: the duo starts.
+
+    The mentor's row is locked while their active duos are counted, so two
+    concurrent activations of the last free slot cannot both succeed.
+    """
+    started_on = started_on or timezone.localdate()
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": _("A duo cannot start in the future.")})
+    with transaction.atomic(), set_actor(actor):
+        duo = Duo.objects.select_for_update().select_related("programme").get(pk=duo.pk)
+        if duo.status != Duo.Status.PROPOSED:
+            raise ValidationError(
+                _("Only a proposed duo can start; this one is %(status)s.")
+                % {"status": duo.get_status_display().lower()}
+            )
+        # Lock order everywhere: duo, mentor, mentee.
+        mentor = Mentor.objects.select_for_update().get(pk=duo.mentor_id)
+        mentee = Mentee.objects.select_for_update().get(pk=duo.mentee_id)
+        if PipelineStatus.WITHDRAWN in (mentor.status, mentee.status):
+            raise ValidationError(_("One of the two has withdrawn: this duo cannot start."))
+        if _active_duo_count(mentor) >= mentor.capacity:
+            raise CapacityError(
+                _(
+                    "%(mentor)s already mentors %(count)s duo(s), their full capacity: "
+                    "end a duo or raise their capacity first."
+                )
+                % {"mentor": mentor, "count": mentor.capacity}
+            )
+        if Duo.objects.filter(mentee=mentee, status=Duo.Status.ACTIVE).exists():
+            raise ValidationError(_("%(mentee)s is already in an active duo.") % {"mentee": mentee})
+        if Duo.objects.filter(mentee=mentee, started_on=started_on).exists():
+            raise ValidationError(
+                {
+                    "started_on": _("%(mentee)s already has a duo that started on this date.")
+                    % {"mentee": mentee}
+                }
+            )
+        duo.status = Duo.Status.ACTIVE
+        duo.started_on = started_on
+        duo.planned_end_on = started_on + dt.timedelta(weeks=duo.programme.duo_length_weeks)
+        duo.save(update_fields=["status", "started_on", "planned_end_on", "updated_at"])
+        _set_status(mentee, PipelineStatus.IN_DUO)
+        _set_status(mentor, PipelineStatus.IN_DUO)
+        return duo
+
+
+def duo_decline(actor, *, duo: Duo, reason: str) -> Duo:
+    """One side said no after the introduction; the mentee stays in the pool."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the duo was declined.")})
+    with transaction.atomic(), set_actor(actor):
+        duo = Duo.objects.select_for_update().get(pk=duo.pk)
+        if duo.status != Duo.Status.PROPOSED:
+            raise ValidationError(_("Only a proposed duo can be declined."))
+        duo.status = Duo.Status.DECLINED
+        duo.decline_reason = reason[:200]
+        duo.save(update_fields=["status", "decline_reason", "updated_at"])
+        return duo
+
+
+def duo_end(actor, *, duo: Duo, ended_on: dt.date, end_reason: str) -> Duo:
+    """Close an active duo. The mentee is done; the mentor is free again when no duo is left."""
+    if end_reason not in EndReason.values:
+        raise ValidationError(
+            {"end_reason": _("'%(value)s' is not an end reason.") % {"value": end_reason}}
+        )
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": _("A duo cannot end in the future.")})
+    with transaction.atomic(), set_actor(actor):
+        duo = Duo.objects.select_for_update().get(pk=duo.pk)
+        if duo.status != Duo.Status.ACTIVE:
+            raise ValidationError(_("Only an active duo can be ended."))
+        if ended_on < duo.started_on:
+            raise ValidationError(
+                {
+                    "ended_on": _("The duo started on %(date)s: it cannot end before.")
+                    % {"date": duo.started_on}
+                }
+            )
+        mentor = Mentor.objects.select_for_update().get(pk=duo.mentor_id)
+        mentee = Mentee.objects.select_for_update().get(pk=duo.mentee_id)
+        duo.status = Duo.Status.ENDED
+        duo.ended_on = ended_on
+        duo.end_reason = end_reason
+        duo.save(update_fields=["status", "ended_on", "end_reason", "updated_at"])
+        _set_status(mentee, PipelineStatus.DONE)
+        if mentor.status == PipelineStatus.IN_DUO and _active_duo_count(mentor) == 0:
+            _set_status(mentor, PipelineStatus.READY)
+        return duo
+
+
+# --- meetings ----------------------------------------------------------------------
+
+
+def _clean_meeting(
+    duo: Duo, *, date: dt.date, minutes: int, mode: str, topics: Iterable[str]
+) -> list[str]:
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if duo.status not in (Duo.Status.ACTIVE, Duo.Status.ENDED):
+        errors["__all__"] = _("Meetings are logged only for a duo that has started.")
+    elif date > today:
+        errors["date"] = _("A meeting cannot be in the future.")
+    elif date < duo.started_on:
+        errors["date"] = _("The duo started on %(date)s: a meeting cannot be earlier.") % {
+            "date": duo.started_on
+        }
+    elif duo.ended_on and date > duo.ended_on + dt.timedelta(days=Meeting.MAX_DAYS_AFTER_END):
+        errors["date"] = _(
+            "The duo ended on %(date)s: a meeting can be at most %(days)s days later."
+        ) % {
+            "date": duo.ended_on,
+            "days": Meeting.MAX_DAYS_AFTER_END,
+        }
+    if not 1 <= minutes <= 720:
+        errors["minutes"] = _("A meeting lasts between 1 and 720 minutes.")
+    if mode not in Meeting.Mode.values:
+        errors["mode"] = _("'%(value)s' is not a meeting mode.") % {"value": mode}
+    topics = list(dict.fromkeys(topics))
+    unknown = [t for t in topics if t not in Meeting.Topic.values]
+    if unknown:
+        errors["topics"] = _("Unknown topic: %(value)s.") % {"value": ", ".join(unknown)}
+    if errors:
+        raise ValidationError(errors)
+    return topics
+
+
+def meeting_record(
+    actor,
+    *,
+    duo: Duo,
+    date: dt.date,
+    minutes: int,
+    mode: str,
+    topics: Iterable[str] = (),
+    note: str = "",
+) -> Meeting:
+    """Log a meeting: never in the future, not before the start, at most 7 days after the end."""
+    topics = _clean_meeting(duo, date=date, minutes=minutes, mode=mode, topics=topics)
+    with transaction.atomic(), set_actor(actor):
+        return Meeting.objects.create(
+            duo=duo,
+            date=date,
+            minutes=minutes,
+            mode=mode,
+            topics=topics,
+            note=note.strip(),
+            logged_by=actor,
+        )
+
+
+def meeting_update(
+    actor,
+    *,
+    meeting: Meeting,
+    date: dt.date,
+    minutes: int,
+    mode: str,
+    topics: Iterable[str] = (),
+    note: str = "",
+) -> Meeting:
+    """Its author may correct a meeting for 14 days after logging it."""
+    if meeting.logged_by_id != getattr(actor, "pk", None):
+        raise ValidationError(_("Only the person who logged this meeting may edit it."))
+    if timezone.now() - meeting.created_at > dt.timedelta(days=Meeting.EDITABLE_DAYS):
+        raise ValidationError(
+            _("A meeting can be edited for %(days)s days after it was logged.")
+            % {"days": Meeting.EDITABLE_DAYS}
+        )
+    topics = _clean_meeting(meeting.duo, date=date, minutes=minutes, mode=mode, topics=topics)
+    with transaction.atomic(), set_actor(actor):
+        meeting.date, meeting.minutes, meeting.mode = date, minutes, mode
+        meeting.topics, meeting.note = topics, note.strip()
+        meeting.save()
+        return meeting
+
+
+# --- outcomes --------------------------------------------------------------------------
+
+
+def outcome_record(
+    actor,
+    *,
+    duo: Duo,
+    point: str,
+    status: str,
+    source: str,
+    date: dt.date | None = None,
+    contract_type: str = "",
+    note: str = "",
+) -> Outcome:
+    """Record the duo's outcome at a point; a second call for the same point corrects it."""
+    errors: dict[str, str] = {}
+    if point not in Outcome.Point.values:
+        errors["point"] = _("'%(value)s' is not an outcome point.") % {"value": point}
+    if status not in Outcome.Status.values:
+        errors["status"] = _("'%(value)s' is not a status.") % {"value": status}
+    if source not in Outcome.Source.values:
+        errors["source"] = _("'%(value)s' is not an outcome source.") % {"value": source}
+    if contract_type and contract_type not in Outcome.Contract.values:
+        errors["contract_type"] = _("'%(value)s' is not a contract type.") % {
+            "value": contract_type
+        }
+    elif contract_type and status != Outcome.Status.EMPLOYED:
+        errors["contract_type"] = _("A contract type goes only with the status 'employed'.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), set_actor(actor):
+        duo = Duo.objects.select_for_update().select_related("programme").get(pk=duo.pk)
+        if duo.status != Duo.Status.ENDED:
+            raise ValidationError(_("Outcomes are recorded once the duo has ended."))
+        if date is None:
+            date = duo.ended_on if point == Outcome.Point.EXIT else follow_up_date(duo)
+        if date < duo.started_on:
+            raise ValidationError({"date": _("An outcome cannot be dated before the duo started.")})
+        outcome, _created = Outcome.objects.update_or_create(
+            duo=duo,
+            point=point,
+            defaults={
+                "date": date,
+                "status": status,
+                "contract_type": contract_type,
+                "source": source,
+                "note": note.strip(),
+                "recorded_by": actor,
+            },
+        )
+        return outcome
