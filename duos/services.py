@@ -96,7 +96,10 @@ def duo_activate(actor, *, duo: Duo, started_on: dt.date | None = None) -> Duo:
     if started_on > timezone.localdate():
         raise ValidationError({"started_on": _("A duo cannot start in the future.")})
     with transaction.atomic(), set_actor(actor):
-        duo = Duo.objects.select_for_update().select_related("programme").get(pk=duo.pk)
+        # of=("self",): lock the duo's row only, not its programme's (the join).
+        duo = (
+            Duo.objects.select_for_update(of=("self",)).select_related("programme").get(pk=duo.pk)
+        )
         if duo.status != Duo.Status.PROPOSED:
             raise ValidationError(
                 _("Only a proposed duo can start; this one is %(status)s.")
@@ -296,7 +299,7 @@ def outcome_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(), set_actor(actor):
-        duo = Duo.objects.select_for_update().select_related("programme").get(pk=duo.pk)
+        duo = Duo.objects.select_for_update(of=("self",)).select_related("programme").get(pk=duo.pk)
         if duo.status != Duo.Status.ENDED:
             raise ValidationError(_("Outcomes are recorded once the duo has ended."))
         if date is None:

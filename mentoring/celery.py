@@ -20,6 +20,16 @@ def ping() -> str:
     return "pong"
 
 
+@app.task(name="mentoring.healthcheck")
+def healthcheck() -> dict:
+    """The worker reaches the database and sees committed rows."""
+    from django.db import connection
+
+    from programmes.models import Programme
+
+    return {"database": connection.vendor, "programmes": Programme.objects.count()}
+
+
 def send_task_on_commit(name: str, *, kwargs: dict) -> None:
     """Send task ``name`` once the current transaction commits.
 
