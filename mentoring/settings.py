@@ -128,6 +128,11 @@ DATABASES = {
     )
 }
 _db = DATABASES["default"]
+if not _db.get("ENGINE"):
+    raise ImproperlyConfigured(
+        f"DATABASE_URL={os.environ.get('DATABASE_URL')!r} is not a valid URL: "
+        "use postgres://user:password@host:5432/name or sqlite:////absolute/path.db"
+    )
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when the transaction begins, so two activations
     # of the same mentor serialise instead of failing with "database is locked".
