@@ -20,7 +20,6 @@ from programmes.models import (
 )
 
 
-
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()

@@ -14,7 +14,11 @@ def _load_settings(**env):
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
     base.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
-        [sys.executable, "-c", "import mentoring.settings as s; print(s.DATABASES['default']['ENGINE'])"],
+        [
+            sys.executable,
+            "-c",
+            "import mentoring.settings as s; print(s.DATABASES['default']['ENGINE'])",
+        ],
         cwd=ROOT,
         env={**base, **env},
         capture_output=True,
@@ -32,7 +36,10 @@ def _load_settings(**env):
         ({"DEBUG": "1", "DATABASE_URL": "nonsense"}, "DATABASE_URL='nonsense' is not a valid URL"),
         ({"DEBUG": "1", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE='Mars/Olympus'"),
         ({"DEBUG": "1", "LANGUAGE_CODE": "de"}, "LANGUAGE_CODE='de'"),
-        ({"DEBUG": "1", "CELERY_TASK_TIME_LIMIT": "soon"}, "CELERY_TASK_TIME_LIMIT='soon' is not a whole number"),
+        (
+            {"DEBUG": "1", "CELERY_TASK_TIME_LIMIT": "soon"},
+            "CELERY_TASK_TIME_LIMIT='soon' is not a whole number",
+        ),
     ],
 )
 def test_invalid_values_stop_the_start(env, message):

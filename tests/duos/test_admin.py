@@ -40,7 +40,12 @@ def test_participants_are_searchable(admin_client, model):
 
 @pytest.mark.parametrize(
     "path",
-    ["programmes/programme", "programmes/organisation", "programmes/funding", "programmes/membership"],
+    [
+        "programmes/programme",
+        "programmes/organisation",
+        "programmes/funding",
+        "programmes/membership",
+    ],
 )
 def test_programme_admin_pages_open(admin_client, path):
     assert admin_client.get(f"/admin/{path}/").status_code == 200

@@ -88,9 +88,10 @@ def test_simultaneous_activations_exactly_one_succeeds(last_slot, round_):
         barrier.wait(timeout=10)
         duo_activate(actor, duo=duo)
 
+    actors = [UserFactory() for _ in proposals]
     threads = [
-        _in_thread(lambda d=duo, a=UserFactory(): activate(d, a), outcomes, duo.pk)
-        for duo in proposals
+        _in_thread(lambda d=duo, a=actor: activate(d, a), outcomes, duo.pk)
+        for duo, actor in zip(proposals, actors, strict=True)
     ]
     for thread in threads:
         thread.join(timeout=30)

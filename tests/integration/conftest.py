@@ -31,7 +31,12 @@ def celery_worker(transactional_db):
     app.conf.task_default_queue = queue
     try:
         with start_worker(
-            app, pool="solo", concurrency=1, queues=[queue], perform_ping_check=False, shutdown_timeout=10
+            app,
+            pool="solo",
+            concurrency=1,
+            queues=[queue],
+            perform_ping_check=False,
+            shutdown_timeout=10,
         ) as worker:
             yield worker
     finally:

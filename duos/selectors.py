@@ -1,0 +1,143 @@
+"""Reads for views and tasks, already scoped by ``duos.access``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from programmes.models import Programme
+
+from . import access
+from .health import Health, health
+from .models import Duo, Mentee, Mentor, PipelineStatus
+
+
+def with_last_contact(duos: QuerySet[Duo]) -> QuerySet[Duo]:
+    """Annotate ``last_meeting`` and ``last_contact`` (the last meeting, else the start)."""
+    return duos.annotate(last_meeting=Max("meetings__date")).annotate(
+        last_contact=Coalesce("last_meeting", "started_on"),
+        meeting_count=Count("meetings"),
+    )
+
+
+def duo_health(duo: Duo, today: dt.date | None = None) -> Health | None:
+    if duo.status != Duo.Status.ACTIVE:
+        return None
+    return health(
+        last_contact=duo.last_contact,
+        meetings_per_month=duo.programme.meetings_per_month,
+        today=today or timezone.localdate(),
+    )
+
+
+def duo_list_for(user, *, statuses=None) -> QuerySet[Duo]:
+    duos = access.duos_for(user)
+    if statuses:
+        duos = duos.filter(status__in=statuses)
+    return with_last_contact(
+        duos.select_related("programme", "mentee", "mentor", "coach").order_by(
+            "status", "-started_on", "-created_at"
+        )
+    )
+
+
+def duos_with_health(duos: QuerySet[Duo]) -> list[Duo]:
+    today = timezone.localdate()
+    rows = list(duos)
+    for duo in rows:
+        duo.health = duo_health(duo, today)
+        duo.days_since_contact = (today - duo.last_contact).days if duo.last_contact else None
+    return rows
+
+
+def active_mentor_duos(mentor: Mentor) -> int:
+    return Duo.objects.filter(mentor=mentor, status=Duo.Status.ACTIVE).count()
+
+
+@dataclass
+class PipelineCounts:
+    waiting_mentees: int = 0
+    available_mentors: int = 0
+    active_duos: int = 0
+    silent_duos: int = 0
+
+
+def pipeline_counts(programmes: QuerySet[Programme]) -> dict[int, PipelineCounts]:
+    """Per programme: waiting mentees, mentors with a free slot, active and silent duos.
+
+    Four queries whatever the number of programmes or rows."""
+    ids = list(programmes.values_list("pk", flat=True))
+    counts = {pk: PipelineCounts() for pk in ids}
+    waiting = (
+        Mentee.objects.filter(programme__in=ids, status=PipelineStatus.READY)
+        .values("programme_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in waiting:
+        counts[row["programme_id"]].waiting_mentees = row["n"]
+    active = Subquery(
+        Duo.objects.filter(mentor=OuterRef("pk"), status=Duo.Status.ACTIVE)
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+    available = (
+        Mentor.objects.filter(
+            programme__in=ids, status__in=[PipelineStatus.READY, PipelineStatus.IN_DUO]
+        )
+        .annotate(active=Coalesce(active, Value(0)))
+        .filter(capacity__gt=F("active"))
+        .values("programme_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in available:
+        counts[row["programme_id"]].available_mentors = row["n"]
+    today = timezone.localdate()
+    silent = Counter()
+    active_duos = with_last_contact(Duo.objects.filter(programme__in=ids, status=Duo.Status.ACTIVE))
+    for programme_id, last_contact, rhythm in active_duos.values_list(
+        "programme_id", "last_contact", "programme__meetings_per_month"
+    ):
+        counts[programme_id].active_duos += 1
+        if (
+            health(last_contact=last_contact, meetings_per_month=rhythm, today=today)
+            == Health.SILENT
+        ):
+            silent[programme_id] += 1
+    for programme_id, n in silent.items():
+        counts[programme_id].silent_duos = n
+    return counts
+
+
+def programme_duo_counts(programme: Programme) -> dict[str, int]:
+    """Aggregates safe for any member of the programme (no names): duos by status."""
+    rows = Duo.objects.filter(programme=programme).values("status").annotate(n=Count("pk"))
+    counts = {status: 0 for status in Duo.Status.values}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def mentee_duos(mentee: Mentee) -> QuerySet[Duo]:
+    return with_last_contact(
+        mentee.duos.select_related("mentor", "programme", "coach")
+    ).prefetch_related("outcomes")
+
+
+def duo_meetings(duo: Duo):
+    return duo.meetings.select_related("logged_by").order_by("-date", "-created_at")
+
+
+def mentees_of(programme: Programme) -> QuerySet[Mentee]:
+    return programme.mentees.order_by("status", "last_name", "first_name")
+
+
+def mentors_of(programme: Programme) -> QuerySet[Mentor]:
+    return programme.mentors.select_related("user").annotate(
+        active_duos=Count("duos", filter=Q(duos__status=Duo.Status.ACTIVE))
+    )

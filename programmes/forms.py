@@ -1,0 +1,24 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, Programme, Role
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    programmes = forms.ModelMultipleChoiceField(
+        label=_("Programmes (funders and evaluators)"),
+        queryset=Programme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organisations, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Scoped choices: the dropdowns never list what the coordinator may not see.
+        self.fields["organisation"].queryset = organisations
+        self.fields["programmes"].queryset = programmes

@@ -1,0 +1,143 @@
+"""Invitations and revocations of people (memberships and accounts)."""
+
+from __future__ import annotations
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from auditlog.context import set_actor
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import Membership, Organisation, OrganisationKind, Programme, Role
+
+User = get_user_model()
+
+# Which kind of organisation each role belongs to.
+ROLE_ORGANISATION_KINDS = {
+    Role.COORDINATOR: {OrganisationKind.OPERATOR},
+    Role.COACH: {OrganisationKind.OPERATOR},
+    Role.FUNDER: {OrganisationKind.FUNDER, OrganisationKind.PUBLIC_EMPLOYMENT_SERVICE},
+    Role.EVALUATOR: {OrganisationKind.RESEARCH, OrganisationKind.OPERATOR},
+}
+
+
+def account_for(*, email: str, first_name: str = "", last_name: str = "") -> tuple[User, bool]:
+    """The user with this e-mail, made (without a password) if there is none yet.
+
+    A previously revoked account is reactivated: the invitation is its way back in."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+        user.set_unusable_password()
+        user.save()
+    elif not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user, created
+
+
+def send_invitation(*, user: User, inviter, request_base: str, language: str | None = None) -> None:
+    """E-mail a link to set a password (allauth's password-reset-from-key page)."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    with translation.override(language or translation.get_language()):
+        context = {
+            "user": user,
+            "inviter": inviter,
+            "link": request_base.rstrip("/") + path,
+            "login": request_base.rstrip("/") + reverse("account_login"),
+            "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        }
+        subject = _("You are invited to Duo")
+        body = render_to_string("programmes/email/invitation.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+def membership_invite(
+    actor,
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    organisation: Organisation,
+    role: str,
+    programmes: list[Programme] | None = None,
+    request_base: str,
+) -> Membership:
+    if organisation.kind not in ROLE_ORGANISATION_KINDS[role]:
+        raise ValidationError(
+            {
+                "organisation": _("A %(role)s cannot belong to %(organisation)s.")
+                % {"role": Role(role).label.lower(), "organisation": organisation}
+            }
+        )
+    if role in (Role.FUNDER, Role.EVALUATOR) and not programmes:
+        raise ValidationError({"programmes": _("Grant at least one programme.")})
+    with transaction.atomic(), set_actor(actor):
+        user, created = account_for(email=email, first_name=first_name, last_name=last_name)
+        if Membership.objects.filter(
+            user=user, organisation=organisation, role=role, revoked_at__isnull=True
+        ).exists():
+            raise ValidationError(
+                {
+                    "email": _("%(email)s is already a %(role)s of %(organisation)s.")
+                    % {
+                        "email": user.email,
+                        "role": Role(role).label.lower(),
+                        "organisation": organisation,
+                    }
+                }
+            )
+        membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+        if programmes and role in (Role.FUNDER, Role.EVALUATOR):
+            membership.programmes.set(programmes)
+        if created or not user.has_usable_password():
+            transaction.on_commit(
+                lambda: send_invitation(user=user, inviter=actor, request_base=request_base)
+            )
+        return membership
+
+
+def deactivate_if_unused(user: User) -> None:
+    """An account with no role left is switched off: its next request is refused.
+
+    A mentor profile (``duos``) still linked to the account counts as a role; it
+    is looked up by its reverse accessor so that this app imports nothing above it."""
+    if user.is_superuser:
+        return
+    if Membership.objects.filter(user=user, revoked_at__isnull=True).exists():
+        return
+    if getattr(user, "mentor_profile", None) is not None:
+        return
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+
+def membership_revoke(
+    actor, *, membership: Membership, has_other_access: bool = False
+) -> Membership:
+    with transaction.atomic(), set_actor(actor):
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.revoked_at is None:
+            membership.revoked_at = timezone.now()
+            membership.save(update_fields=["revoked_at", "updated_at"])
+        deactivate_if_unused(membership.user)
+        return membership

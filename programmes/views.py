@@ -1,0 +1,78 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .access import coordinated_programmes, get_or_deny, roles_of
+from .forms import InvitationForm
+from .models import Membership, Role
+
+
+def _require_coordinator(request: HttpRequest) -> None:
+    if Role.COORDINATOR not in roles_of(request.user):
+        raise PermissionDenied
+
+
+def _invitation_form(request: HttpRequest, data=None) -> InvitationForm:
+    return InvitationForm(
+        data,
+        organisations=selectors.invitable_organisations(request.user),
+        programmes=coordinated_programmes(request.user).order_by("name"),
+    )
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    """Coordinators: who has access, invite people, revoke access."""
+    _require_coordinator(request)
+    form = _invitation_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.membership_invite(
+                request.user,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                organisation=data["organisation"],
+                role=data["role"],
+                programmes=list(data["programmes"]),
+                request_base=request.build_absolute_uri("/"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("%(email)s is invited as %(role)s.")
+                % {"email": membership.user.email, "role": membership.get_role_display().lower()},
+            )
+            return redirect("programmes:team")
+    return render(
+        request,
+        "programmes/team.html",
+        {"form": form, "memberships": selectors.team_for(request.user)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def membership_revoke(request: HttpRequest, uuid) -> HttpResponse:
+    _require_coordinator(request)
+    membership = get_or_deny(
+        allowed=selectors.team_for(request.user),
+        related=Membership.objects.none(),
+        uuid=uuid,
+    )
+    if membership.user_id == request.user.pk:
+        messages.error(request, _("You cannot revoke your own access."))
+        return redirect("programmes:team")
+    services.membership_revoke(request.user, membership=membership)
+    messages.success(request, _("Access of %(email)s revoked.") % {"email": membership.user.email})
+    return redirect("programmes:team")
