@@ -134,10 +134,12 @@ def duo_meetings(duo: Duo):
 
 
 def mentees_of(programme: Programme) -> QuerySet[Mentee]:
-    return programme.mentees.order_by("status", "last_name", "first_name")
+    return programme.mentees.order_by("status", "last_name", "first_name", "pk")
 
 
 def mentors_of(programme: Programme) -> QuerySet[Mentor]:
-    return programme.mentors.select_related("user").annotate(
-        active_duos=Count("duos", filter=Q(duos__status=Duo.Status.ACTIVE))
+    return (
+        programme.mentors.select_related("user")
+        .annotate(active_duos=Count("duos", filter=Q(duos__status=Duo.Status.ACTIVE)))
+        .order_by("last_name", "first_name", "pk")
     )

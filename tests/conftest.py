@@ -37,3 +37,46 @@ def programme(db):
 @pytest.fixture
 def coordinator(db):
     return factories.UserFactory()
+
+
+class World:
+    """Two operators with a programme each, and one person per role around programme P."""
+
+    def __init__(self):
+        from programmes.models import Role
+
+        self.programme = factories.ProgrammeFactory(name="DUO Brussels")
+        self.other_programme = factories.ProgrammeFactory(name="Other programme")
+        operator = self.programme.operator
+        self.coordinator = factories.MembershipFactory(
+            organisation=operator, role=Role.COORDINATOR
+        ).user
+        self.coach = factories.MembershipFactory(organisation=operator, role=Role.COACH).user
+        self.outsider = factories.MembershipFactory(
+            organisation=self.other_programme.operator, role=Role.COORDINATOR
+        ).user
+        funder_org = factories.FunderFactory()
+        self.funder = factories.MembershipFactory(
+            organisation=funder_org, role=Role.FUNDER, programmes=[self.programme]
+        ).user
+        research = factories.OrganisationFactory(kind="research")
+        self.evaluator = factories.MembershipFactory(
+            organisation=research, role=Role.EVALUATOR, programmes=[self.programme]
+        ).user
+        self.mentor_user = factories.UserFactory()
+        self.mentor = factories.MentorFactory(
+            programme=self.programme, user=self.mentor_user, capacity=2
+        )
+        self.duo = factories.DuoFactory(
+            programme=self.programme, mentor=self.mentor, coach=self.coach
+        )
+        self.other_duo = factories.DuoFactory(
+            programme=self.programme
+        )  # not this mentor's nor coach's
+        self.foreign_duo = factories.DuoFactory(programme=self.other_programme)
+        self.mentee = self.duo.mentee
+
+
+@pytest.fixture
+def world(db):
+    return World()

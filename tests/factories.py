@@ -24,6 +24,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}@duo.invalid")
     email = factory.SelfAttribute("username")
@@ -86,6 +87,7 @@ class FundingFactory(factory.django.DjangoModelFactory):
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
@@ -136,6 +138,16 @@ class MentorFactory(ParticipantFactory):
     training_completed_on = dt.date(2024, 9, 1)
 
 
+# Participants' pipeline status consistent with the duo made with them.
+_MENTEE_STATUS = {
+    Duo.Status.PROPOSED: PipelineStatus.READY,
+    Duo.Status.DECLINED: PipelineStatus.READY,
+    Duo.Status.ACTIVE: PipelineStatus.IN_DUO,
+    Duo.Status.ENDED: PipelineStatus.DONE,
+}
+_MENTOR_STATUS = {**_MENTEE_STATUS, Duo.Status.ENDED: PipelineStatus.READY}
+
+
 class DuoFactory(factory.django.DjangoModelFactory):
     """An active duo by default; use the traits for the other states."""
 
@@ -143,8 +155,16 @@ class DuoFactory(factory.django.DjangoModelFactory):
         model = Duo
 
     programme = factory.SubFactory(ProgrammeFactory)
-    mentee = factory.SubFactory(MenteeFactory, programme=factory.SelfAttribute("..programme"))
-    mentor = factory.SubFactory(MentorFactory, programme=factory.SelfAttribute("..programme"))
+    mentee = factory.SubFactory(
+        MenteeFactory,
+        programme=factory.SelfAttribute("..programme"),
+        status=factory.LazyAttribute(lambda o: _MENTEE_STATUS[o.factory_parent.status]),
+    )
+    mentor = factory.SubFactory(
+        MentorFactory,
+        programme=factory.SelfAttribute("..programme"),
+        status=factory.LazyAttribute(lambda o: _MENTOR_STATUS[o.factory_parent.status]),
+    )
     status = Duo.Status.ACTIVE
     proposed_on = factory.LazyAttribute(lambda o: o.started_on - dt.timedelta(days=14))
     started_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=60))
