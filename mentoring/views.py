@@ -25,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
         followed = duo_selectors.duo_list_for(user, statuses=[Duo.Status.ACTIVE]).filter(coach=user)
         context["coached_duos"] = duo_selectors.duos_with_health(followed)
     if duo_access.mentor_profile(user) is not None:
-        own = duo_selectors.duo_list_for(user, statuses=[Duo.Status.ACTIVE]).filter(mentor__user=user)
+        own = duo_selectors.duo_list_for(user, statuses=[Duo.Status.ACTIVE])
+        own = own.filter(mentor__user=user)
         context["mentor_duos"] = duo_selectors.duos_with_health(own)
     granted = roles & {Role.FUNDER, Role.EVALUATOR}
     if granted:
