@@ -26,6 +26,7 @@ migrate: install
 	$(RUN_ENV) $(PY) manage.py createcachetable
 
 run: migrate
+	$(RUN_ENV) $(PY) manage.py seed_demo
 	@echo "Duo on http://127.0.0.1:8000/"
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
