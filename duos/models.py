@@ -63,6 +63,18 @@ def _choice_check(field: str, choices: type[models.TextChoices], name: str, *, b
     return models.CheckConstraint(condition=condition, name=name)
 
 
+class Origin(models.TextChoices):
+    APPLICATION = "application", _("Public application form")
+    IMPORT = "import", _("Spreadsheet import")
+    COORDINATOR = "coordinator", _("Entered by a coordinator")
+
+
+class ContactLanguage(models.TextChoices):
+    NL = "nl", _("Dutch")
+    FR = "fr", _("French")
+    EN = "en", _("English")
+
+
 class Participant(PublicIdModel):
     """What mentees and mentors share: identity, contact, pipeline, consent."""
 
@@ -95,6 +107,16 @@ class Participant(PublicIdModel):
     special_consent_at = models.DateTimeField(
         _("consent to special-category data given at"), null=True, blank=True
     )
+    origin = models.CharField(
+        _("origin"), max_length=16, choices=Origin.choices, default=Origin.COORDINATOR
+    )
+    contact_language = models.CharField(
+        _("language for e-mails"),
+        max_length=2,
+        choices=ContactLanguage.choices,
+        default=ContactLanguage.NL,
+    )
+    motivation = models.TextField(_("motivation"), blank=True)
 
     class Meta:
         abstract = True
@@ -119,6 +141,8 @@ class Participant(PublicIdModel):
                 condition=Q(postcode="") | Q(postcode__regex=r"^[1-9][0-9]{3}$"),
                 name=f"{prefix}_postcode_belgian",
             ),
+            _choice_check("origin", Origin, f"{prefix}_origin_valid"),
+            _choice_check("contact_language", ContactLanguage, f"{prefix}_contact_language_valid"),
         ]
 
 
@@ -455,3 +479,124 @@ class Outcome(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.duo} · {self.get_point_display()}: {self.get_status_display()}"
+
+
+class Screening(PublicIdModel):
+    """The intake interview of one mentee or mentor, and the eligibility verdict.
+
+    ``checks`` keeps each rule's verdict in words as shown at the time; an
+    ineligible person is accepted only with an ``override_reason``."""
+
+    mentee = models.ForeignKey(
+        Mentee, null=True, blank=True, on_delete=models.CASCADE, related_name="screenings"
+    )
+    mentor = models.ForeignKey(
+        Mentor, null=True, blank=True, on_delete=models.CASCADE, related_name="screenings"
+    )
+    interviewed_on = models.DateField(_("interview date"))
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("interviewer"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    eligible = models.BooleanField(_("eligible by the programme's rules"))
+    checks = models.JSONField(_("eligibility checks"), default=list)
+    override_reason = models.CharField(_("reason to accept anyway"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-interviewed_on", "-created_at"]
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(mentee__isnull=False) & Q(mentor__isnull=True))
+                | (Q(mentee__isnull=True) & Q(mentor__isnull=False)),
+                name="screening_of_one_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(eligible=True) | ~Q(override_reason=""),
+                name="screening_ineligible_needs_override",
+            ),
+        ]
+
+
+class TrainingSession(PublicIdModel):
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="training_sessions",
+        verbose_name=_("programme"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    attendees = models.ManyToManyField(
+        Mentor, through="TrainingAttendance", related_name="training_sessions"
+    )
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        indexes = [
+            # The programme's sessions, newest first.
+            models.Index(fields=["programme", "-date"], name="training_programme_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date})"
+
+
+class TrainingAttendance(models.Model):
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="attendance"
+    )
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="attendance")
+    attended = models.BooleanField(_("attended"), default=True)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("training attendance")
+        verbose_name_plural = _("training attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "mentor"], name="attendance_once_per_session"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} @ {self.session}"
+
+
+class ImportKind(models.TextChoices):
+    PARTICIPANTS = "participants", _("Participants")
+    DUOS = "duos", _("Historical duos")
+    OUTCOMES = "outcomes", _("Outcomes")
+
+
+class DataImport(PublicIdModel):
+    """An uploaded spreadsheet kept between its preview and its confirmation."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="imports", verbose_name=_("programme")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [_choice_check("kind", ImportKind, "import_kind_valid")]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -14,7 +14,7 @@ from programmes.models import Programme
 
 from . import access
 from .health import Health, health
-from .models import Duo, Mentee, Mentor, PipelineStatus
+from .models import Duo, Meeting, Mentee, Mentor, PipelineStatus
 
 
 def with_last_contact(duos: QuerySet[Duo]) -> QuerySet[Duo]:
@@ -123,23 +123,88 @@ def programme_duo_counts(programme: Programme) -> dict[str, int]:
     return counts
 
 
-def mentee_duos(mentee: Mentee) -> QuerySet[Duo]:
-    return with_last_contact(
-        mentee.duos.select_related("mentor", "programme", "coach")
-    ).prefetch_related("outcomes")
+def mentee_list_for(user) -> QuerySet[Mentee]:
+    return (
+        access.mentees_for(user)
+        .select_related("programme")
+        .order_by("status", "last_name", "first_name", "pk")
+    )
+
+
+def mentor_list_for(user) -> QuerySet[Mentor]:
+    active = Count("duos", filter=Q(duos__status=Duo.Status.ACTIVE))
+    return (
+        access.mentors_for(user)
+        .select_related("programme", "user")
+        .annotate(active_duos=active)
+        .order_by("status", "last_name", "first_name", "pk")
+    )
+
+
+PARTICIPANT_COLUMNS = [
+    "ref",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "birth_date",
+    "gender",
+    "postcode",
+    "municipality",
+    "languages",
+    "sectors",
+    "education_level",
+    "status",
+]
+KIND_COLUMNS = {
+    "mentee": ["employment_status_at_entry", "jobseeker_ref", "waiting_since"],
+    "mentor": ["profession", "capacity", "training_completed_on"],
+}
+
+
+def participant_table(people: QuerySet, *, kind: str) -> dict:
+    """Header and rows of an export (no special-category data, no notes)."""
+    columns = PARTICIPANT_COLUMNS + KIND_COLUMNS[kind]
+    rows = (
+        [person.programme.slug, *(getattr(person, c) for c in columns)]
+        for person in people.iterator(chunk_size=500)
+    )
+    return {"header": ["programme", *columns], "rows": rows}
+
+
+DUO_COLUMNS = ["status", "proposed_on", "started_on", "planned_end_on", "ended_on", "end_reason"]
+
+
+def duo_table(duos: QuerySet[Duo]) -> dict:
+    duos = duos.select_related("programme", "mentee", "mentor")
+    rows = (
+        [d.programme.slug, d.mentee.ref, str(d.mentee), d.mentor.ref, str(d.mentor)]
+        + [getattr(d, c) for c in DUO_COLUMNS]
+        for d in duos.iterator(chunk_size=500)
+    )
+    header = ["programme", "mentee_ref", "mentee", "mentor_ref", "mentor", *DUO_COLUMNS]
+    return {"header": header, "rows": rows}
+
+
+def person_history(person: Mentee | Mentor) -> dict:
+    """A person's screenings, duos (with their outcomes) and recent meetings."""
+    duos = with_last_contact(person.duos.select_related("mentee", "mentor", "programme", "coach"))
+    meetings = (
+        Meeting.objects.filter(duo__in=person.duos.values("pk"))
+        .select_related("duo__mentee", "duo__mentor")
+        .order_by("-date")[:20]
+    )
+    return {
+        "duos": duos.prefetch_related("outcomes").order_by("-created_at"),
+        "meetings": meetings,
+        "screenings": person.screenings.select_related("interviewer"),
+    }
+
+
+def training_sessions_of(programme: Programme) -> QuerySet:
+    attended = Count("attendance", filter=Q(attendance__attended=True))
+    return programme.training_sessions.annotate(attendees_count=attended)
 
 
 def duo_meetings(duo: Duo):
     return duo.meetings.select_related("logged_by").order_by("-date", "-created_at")
-
-
-def mentees_of(programme: Programme) -> QuerySet[Mentee]:
-    return programme.mentees.order_by("status", "last_name", "first_name", "pk")
-
-
-def mentors_of(programme: Programme) -> QuerySet[Mentor]:
-    return (
-        programme.mentors.select_related("user")
-        .annotate(active_duos=Count("duos", filter=Q(duos__status=Duo.Status.ACTIVE)))
-        .order_by("last_name", "first_name", "pk")
-    )

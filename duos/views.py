@@ -10,18 +10,10 @@ from django.views.decorators.http import require_POST
 from programmes.access import coordinated_programmes, get_or_deny, programmes_for
 from programmes.models import Programme, Role
 
-from . import access, selectors, services
-from .models import Duo, Mentee, Mentor
+from . import access, selectors, services, views_intake
+from .models import Duo, Mentor
 
 PAGE_SIZE = 50
-
-
-def _coordinated_programme(request: HttpRequest, uuid) -> Programme:
-    return get_or_deny(
-        allowed=coordinated_programmes(request.user),
-        related=access.related_programmes(request.user),
-        uuid=uuid,
-    )
 
 
 @login_required
@@ -44,31 +36,6 @@ def programme_overview(request: HttpRequest, uuid) -> HttpResponse:
             programme.pk
         ]
     return render(request, "duos/programme_overview.html", context)
-
-
-@login_required
-def mentee_list(request: HttpRequest, uuid) -> HttpResponse:
-    programme = _coordinated_programme(request, uuid)
-    page = Paginator(selectors.mentees_of(programme), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "duos/mentee_list.html", {"programme": programme, "page": page})
-
-
-@login_required
-def mentor_list(request: HttpRequest, uuid) -> HttpResponse:
-    programme = _coordinated_programme(request, uuid)
-    page = Paginator(selectors.mentors_of(programme), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "duos/mentor_list.html", {"programme": programme, "page": page})
-
-
-@login_required
-def mentee_detail(request: HttpRequest, uuid) -> HttpResponse:
-    mentee = get_or_deny(
-        allowed=access.mentees_for(request.user).select_related("programme"),
-        related=Mentee.objects.filter(programme__in=access.related_programmes(request.user)),
-        uuid=uuid,
-    )
-    duos = selectors.mentee_duos(mentee)
-    return render(request, "duos/mentee_detail.html", {"mentee": mentee, "duos": duos})
 
 
 @login_required
@@ -96,11 +63,13 @@ def mentor_account(request: HttpRequest, uuid) -> HttpResponse:
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    return redirect("duos:mentor_list", uuid=mentor.programme.uuid)
+    return redirect("duos:mentor_detail", uuid=mentor.uuid)
 
 
 @login_required
 def duo_list(request: HttpRequest) -> HttpResponse:
+    if coordinated_programmes(request.user).exists():
+        return views_intake.duo_filter_list(request, selectors.duo_list_for(request.user))
     duos = selectors.duo_list_for(request.user)
     page = Paginator(duos, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.duos_with_health(page.object_list)

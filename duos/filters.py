@@ -1,0 +1,153 @@
+"""FilterSets for the coordinator's lists. They receive querysets already scoped
+by ``duos.access``; their choice fields are scoped too, so a dropdown never
+lists another organisation's programme."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import django_filters as filters
+from dateutil.relativedelta import relativedelta
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programmes.access import coordinated_programmes
+from programmes.models import EducationLevel
+
+from .models import AgeBand, Duo, EndReason, Mentee, Mentor, PipelineStatus
+
+CODE = re.compile(r"^[a-z0-9_]{1,40}$")
+
+
+def _programmes(request):
+    return coordinated_programmes(request.user).order_by("name")
+
+
+def _in_json_list(queryset, field: str, value: str):
+    """Members of a JSON list, on SQLite and PostgreSQL alike (the list's text
+    contains the quoted code). Codes are checked first, so no quote slips in."""
+    value = value.strip().lower()
+    if not CODE.match(value):
+        return queryset.none()
+    return queryset.filter(**{f"{field}__icontains": f'"{value}"'})
+
+
+AGE_BANDS = {
+    AgeBand.UNDER_25: (None, 24),
+    AgeBand.FROM_25_TO_54: (25, 54),
+    AgeBand.OVER_54: (55, None),
+}
+
+
+class ParticipantFilter(filters.FilterSet):
+    programme = filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=_programmes, to_field_name="uuid"
+    )
+    status = filters.ChoiceFilter(label=_("Status"), choices=PipelineStatus.choices)
+    q = filters.CharFilter(label=_("Name, reference or e-mail"), method="search")
+    sector = filters.CharFilter(label=_("Sector"), method="sector_filter")
+    language = filters.CharFilter(label=_("Language"), method="language_filter")
+    municipality = filters.CharFilter(label=_("Municipality"), lookup_expr="icontains")
+    education_level = filters.ChoiceFilter(
+        label=_("Education level"), choices=EducationLevel.choices
+    )
+    age_band = filters.ChoiceFilter(
+        label=_("Age band"), choices=AgeBand.choices, method="age_band_filter"
+    )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(first_name__icontains=value)
+            | Q(last_name__icontains=value)
+            | Q(ref__iexact=value)
+            | Q(email__iexact=value)
+        )
+
+    def sector_filter(self, queryset, name, value):
+        return _in_json_list(queryset, "sectors", value)
+
+    def language_filter(self, queryset, name, value):
+        return _in_json_list(queryset, "languages", value)
+
+    def age_band_filter(self, queryset, name, value):
+        youngest, oldest = AGE_BANDS[value]
+        today = timezone.localdate()
+        if youngest is not None:  # at least `youngest` years old: born on or before
+            queryset = queryset.filter(birth_date__lte=today - relativedelta(years=youngest))
+        if oldest is not None:  # at most `oldest`: born after today - (oldest + 1) years
+            queryset = queryset.filter(birth_date__gt=today - relativedelta(years=oldest + 1))
+        return queryset
+
+
+class MenteeFilter(ParticipantFilter):
+    waiting_days = filters.NumberFilter(
+        label=_("Waiting at least (days)"), method="waiting_filter", min_value=0
+    )
+    ordering = filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("last_name", "name"),
+            ("waiting_since", "waiting_since"),
+            ("created_at", "created"),
+            ("status", "status"),
+        ),
+        field_labels={
+            "name": _("Name"),
+            "waiting_since": _("Waiting since"),
+            "created": _("Applied"),
+            "status": _("Status"),
+        },
+    )
+
+    class Meta:
+        model = Mentee
+        fields: list[str] = []
+
+    def waiting_filter(self, queryset, name, value):
+        since = timezone.localdate() - dt.timedelta(days=int(value))
+        return queryset.filter(status=PipelineStatus.READY, waiting_since__lte=since)
+
+
+class MentorFilter(ParticipantFilter):
+    ordering = filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("last_name", "name"), ("created_at", "created"), ("status", "status")),
+        field_labels={"name": _("Name"), "created": _("Applied"), "status": _("Status")},
+    )
+
+    class Meta:
+        model = Mentor
+        fields: list[str] = []
+
+
+class DuoFilter(filters.FilterSet):
+    programme = filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=_programmes, to_field_name="uuid"
+    )
+    status = filters.ChoiceFilter(label=_("Status"), choices=Duo.Status.choices)
+    end_reason = filters.ChoiceFilter(label=_("End reason"), choices=EndReason.choices)
+    started_after = filters.DateFilter(
+        label=_("Started on or after"), field_name="started_on", lookup_expr="gte"
+    )
+    started_before = filters.DateFilter(
+        label=_("Started on or before"), field_name="started_on", lookup_expr="lte"
+    )
+    sector = filters.CharFilter(label=_("Mentee's sector"), method="sector_filter")
+    municipality = filters.CharFilter(
+        label=_("Mentee's municipality"), field_name="mentee__municipality", lookup_expr="icontains"
+    )
+    ordering = filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("started_on", "started"), ("ended_on", "ended"), ("status", "status")),
+        field_labels={"started": _("Started"), "ended": _("Ended"), "status": _("Status")},
+    )
+
+    class Meta:
+        model = Duo
+        fields: list[str] = []
+
+    def sector_filter(self, queryset, name, value):
+        return _in_json_list(queryset, "mentee__sectors", value)
