@@ -121,7 +121,7 @@ def person_detail(request: HttpRequest, kind: str, uuid) -> HttpResponse:
 def person_screen(request: HttpRequest, kind: str, uuid) -> HttpResponse:
     person = person_or_deny(request, kind, uuid)
     form_class = MenteeScreeningForm if kind == "mentee" else ScreeningForm
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -200,7 +200,7 @@ def training_list(request: HttpRequest, uuid) -> HttpResponse:
         related=access.related_programmes(request.user),
         uuid=uuid,
     )
-    form = TrainingSessionForm(request.POST or None)
+    form = TrainingSessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         session = intake.training_session_create(
             request.user, programme=programme, **form.cleaned_data
@@ -231,7 +231,11 @@ def training_detail(request: HttpRequest, uuid) -> HttpResponse:
         "last_name", "first_name"
     )
     attended = list(session.attendance.filter(attended=True).values_list("mentor_id", flat=True))
-    form = AttendanceForm(request.POST or None, mentors=candidates, initial={"mentors": attended})
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None,
+        mentors=candidates,
+        initial={"mentors": attended},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             intake.training_attendance_record(

@@ -45,7 +45,7 @@ def apply(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     form_class = FORMS[kind]
     initial = {"contact_language": get_language()[:2]}
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
         if _over_limit(request):

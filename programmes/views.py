@@ -29,7 +29,7 @@ def _invitation_form(request: HttpRequest, data=None) -> InvitationForm:
 def team(request: HttpRequest) -> HttpResponse:
     """Coordinators: who has access, invite people, revoke access."""
     _require_coordinator(request)
-    form = _invitation_form(request, request.POST or None)
+    form = _invitation_form(request, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
