@@ -75,6 +75,12 @@ class ContactLanguage(models.TextChoices):
     EN = "en", _("English")
 
 
+class AvailableSlot(models.TextChoices):
+    WEEKDAY_DAYTIME = "weekday_daytime", _("Weekdays, daytime")
+    WEEKDAY_EVENING = "weekday_evening", _("Weekday evenings")
+    WEEKEND = "weekend", _("Weekends")
+
+
 class Participant(PublicIdModel):
     """What mentees and mentors share: identity, contact, pipeline, consent."""
 
@@ -117,6 +123,9 @@ class Participant(PublicIdModel):
         default=ContactLanguage.NL,
     )
     motivation = models.TextField(_("motivation"), blank=True)
+    available_slots = models.JSONField(
+        _("available"), default=list, blank=True, help_text=_("Day-parts: see AvailableSlot.")
+    )
 
     class Meta:
         abstract = True
@@ -166,6 +175,11 @@ class Mentee(Participant):
     disability = models.BooleanField(_("disability"), null=True, blank=True)
     priority = models.BooleanField(_("priority"), default=False)
     waiting_since = models.DateField(_("waiting since"), null=True, blank=True)
+    rematch_bonus_days = models.PositiveSmallIntegerField(
+        _("waiting bonus (days)"),
+        default=0,
+        help_text=_("Added to the waiting time after a duo ended early."),
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -282,6 +296,9 @@ class Duo(PublicIdModel):
         _("match score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     score_components = models.JSONField(_("score components"), default=list, blank=True)
+    introduction_on = models.DateField(_("introduction meeting"), null=True, blank=True)
+    mentee_agreed_at = models.DateTimeField(_("mentee agreed at"), null=True, blank=True)
+    mentor_agreed_at = models.DateTimeField(_("mentor agreed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_on", "-created_at"]
@@ -600,3 +617,138 @@ class DataImport(PublicIdModel):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class PairingExclusion(PublicIdModel):
+    """A declared conflict or preference: this mentee is never proposed this mentor."""
+
+    mentee = models.ForeignKey(Mentee, on_delete=models.CASCADE, related_name="exclusions")
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="exclusions")
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("pairing exclusion")
+        verbose_name_plural = _("pairing exclusions")
+        constraints = [
+            models.UniqueConstraint(fields=["mentee", "mentor"], name="exclusion_once_per_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} ≠ {self.mentor}"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    PUBLISHED = "published", _("Published")
+
+
+class MatchingRun(PublicIdModel):
+    """One batch matching of a programme's pool, its inputs and its result."""
+
+    Status = RunStatus
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="matching_runs",
+        verbose_name=_("programme"),
+    )
+    weights = models.ForeignKey(
+        "programmes.MatchingWeights", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    inputs_hash = models.CharField(_("inputs hash"), max_length=64, blank=True)
+    matched = models.PositiveIntegerField(_("matched"), default=0)
+    unmatched = models.PositiveIntegerField(_("unmatched"), default=0)
+    mean_score = models.DecimalField(
+        _("mean score"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    objective = models.FloatField(_("objective"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+        constraints = [
+            _choice_check("status", RunStatus, "matching_run_status_valid"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="matching_run_progress_pct"
+            ),
+        ]
+        indexes = [
+            # The programme's matching page: its latest runs.
+            models.Index(fields=["programme", "-created_at"], name="matching_run_programme_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MatchDraft(models.Model):
+    """A run's suggestion for one mentee: a mentor, or none (left to a human)."""
+
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="drafts")
+    mentee = models.ForeignKey(Mentee, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(
+        Mentor, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    components = models.JSONField(default=list, blank=True)
+    locked = models.BooleanField(_("locked"), default=False)
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "mentee"], name="draft_once_per_mentee"),
+            models.CheckConstraint(
+                condition=Q(locked=False) | Q(mentor__isnull=False), name="draft_locked_has_mentor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} → {self.mentor or '—'}"
+
+
+class Respondent(models.TextChoices):
+    MENTEE = "mentee", _("Mentee")
+    MENTOR = "mentor", _("Mentor")
+
+
+class DuoFeedback(models.Model):
+    """A short feedback at closing, from each side."""
+
+    duo = models.ForeignKey(Duo, on_delete=models.CASCADE, related_name="feedback")
+    respondent = models.CharField(_("from"), max_length=8, choices=Respondent.choices)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"))
+    would_recommend = models.BooleanField(_("would recommend"), null=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["duo", "respondent"], name="feedback_once_per_side"),
+            _choice_check("respondent", Respondent, "feedback_respondent_valid"),
+            models.CheckConstraint(
+                condition=Q(satisfaction__gte=1) & Q(satisfaction__lte=5),
+                name="feedback_satisfaction_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duo} · {self.respondent}: {self.satisfaction}/5"

@@ -47,7 +47,7 @@ def _active_duo_count(mentor: Mentor) -> int:
     return Duo.objects.filter(mentor=mentor, status=Duo.Status.ACTIVE).count()
 
 
-# --- duos ----------------------------------------------------------------------
+# --- duos ------------------------------------------------
 
 
 def duo_propose(
@@ -182,7 +182,7 @@ def duo_end(actor, *, duo: Duo, ended_on: dt.date, end_reason: str) -> Duo:
         return duo
 
 
-# --- meetings ----------------------------------------------------------------------
+# --- meetings ------------------------------------------------
 
 
 def _clean_meeting(
@@ -268,7 +268,7 @@ def meeting_update(
         return meeting
 
 
-# --- outcomes --------------------------------------------------------------------------
+# --- outcomes ------------------------------------------------
 
 
 def outcome_record(
@@ -321,7 +321,7 @@ def outcome_record(
         return outcome
 
 
-# --- mentor accounts ---------------------------------------------------------------
+# --- mentor accounts ------------------------------------------------
 
 
 def mentor_account_invite(actor, *, mentor: Mentor, request_base: str) -> Mentor:

@@ -43,6 +43,8 @@ def send_task_on_commit(name: str, *, kwargs: dict) -> None:
     def send() -> None:
         try:
             if app.conf.task_always_eager:
+                if name not in app.tasks:  # autodiscovery is lazy outside a worker
+                    app.loader.import_default_modules()
                 app.tasks[name].apply(kwargs=kwargs)
             else:
                 app.send_task(name, kwargs=kwargs)

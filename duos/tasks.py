@@ -1,0 +1,25 @@
+"""Celery tasks of the duos app: thin shells around services (ids in, re-load)."""
+
+import logging
+
+from celery import shared_task
+
+from .matching_runs import run_execute
+from .models import MatchingRun
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="duos.run_matching", time_limit=600, soft_time_limit=540)
+def run_matching(run_id: int) -> dict:
+    try:
+        run = run_execute(run_id)
+    except MatchingRun.DoesNotExist:
+        logger.warning("Matching run %s vanished before it ran", run_id)
+        return {"run": run_id, "status": "missing"}
+    except Exception as exc:
+        MatchingRun.objects.filter(pk=run_id).update(
+            status=MatchingRun.Status.FAILED, error=str(exc)[:2000]
+        )
+        raise
+    return {"run": run_id, "status": run.status, "matched": run.matched}
