@@ -31,7 +31,11 @@ def duos_for(user) -> QuerySet[Duo]:
         return Duo.objects.none()
     visible = Q(programme__in=coordinated_programmes(user).values("pk"))
     visible |= Q(coach=user, programme__in=_coach_programme_ids(user))
-    visible |= Q(mentor__user=user, status__in=[Duo.Status.ACTIVE, Duo.Status.ENDED])
+    # Mentors see their proposals too, to agree after the introduction.
+    visible |= Q(
+        mentor__user=user,
+        status__in=[Duo.Status.PROPOSED, Duo.Status.ACTIVE, Duo.Status.ENDED],
+    )
     return Duo.objects.filter(visible)
 
 

@@ -4,7 +4,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import EmploymentStatus, Mentee, Mentor, ReferralSource
+from .models import (
+    ContractType,
+    EmploymentStatus,
+    EndReason,
+    Mentee,
+    Mentor,
+    OutcomeStatus,
+    ReferralSource,
+)
 from .vocab import LANGUAGES, SECTORS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -146,3 +154,108 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, mentors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mentors"].queryset = mentors
+
+
+class WeightsForm(forms.Form):
+    """A new version of the matching weights (they must add up to 100)."""
+
+    sector = forms.IntegerField(label=_("Same sector"), min_value=0, max_value=100)
+    language = forms.IntegerField(label=_("Shared languages"), min_value=0, max_value=100)
+    proximity = forms.IntegerField(label=_("Proximity"), min_value=0, max_value=100)
+    availability = forms.IntegerField(label=_("Availability"), min_value=0, max_value=100)
+    waiting = forms.IntegerField(label=_("Waiting time"), min_value=0, max_value=100)
+    priority = forms.IntegerField(label=_("Priority"), min_value=0, max_value=100)
+    min_score = forms.IntegerField(
+        label=_("Minimum score to propose a pair"), min_value=0, max_value=100
+    )
+
+    WEIGHT_FIELDS = ("sector", "language", "proximity", "availability", "waiting", "priority")
+
+    def clean(self):
+        data = super().clean()
+        if all(name in data for name in self.WEIGHT_FIELDS):
+            total = sum(data[name] for name in self.WEIGHT_FIELDS)
+            if total != 100:
+                raise forms.ValidationError(
+                    _("The weights add up to %(total)s; they must add up to 100.")
+                    % {"total": total}
+                )
+        return data
+
+
+class IntroductionForm(forms.Form):
+    introduction_on = forms.DateField(label=_("Introduction meeting on"), widget=DATE_INPUT)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Why was it declined?"), max_length=200)
+
+
+class CoachForm(forms.Form):
+    coach = forms.ModelChoiceField(
+        label=_("Mentor-coach"), queryset=None, required=False, empty_label=_("— none —")
+    )
+
+    def __init__(self, *args, coaches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = coaches
+        self.fields["coach"].label_from_instance = lambda u: u.get_full_name() or u.email
+
+
+SATISFACTION = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
+
+
+class CloseForm(forms.Form):
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE_INPUT)
+    end_reason = forms.ChoiceField(label=_("End reason"), choices=EndReason.choices)
+    exit_status = forms.ChoiceField(label=_("Situation at exit"), choices=OutcomeStatus.choices)
+    exit_contract = forms.ChoiceField(
+        label=_("Contract (if employed)"),
+        choices=[("", "—"), *ContractType.choices],
+        required=False,
+    )
+    mentor_satisfaction = forms.TypedChoiceField(
+        label=_("Mentor's satisfaction (1–5)"), choices=SATISFACTION, coerce=int, required=False
+    )
+    mentor_recommend = forms.NullBooleanField(
+        label=_("Mentor would recommend"), required=False, widget=forms.NullBooleanSelect
+    )
+    mentor_comment = forms.CharField(
+        label=_("Mentor's comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    mentee_satisfaction = forms.TypedChoiceField(
+        label=_("Mentee's satisfaction (1–5)"), choices=SATISFACTION, coerce=int, required=False
+    )
+    mentee_recommend = forms.NullBooleanField(
+        label=_("Mentee would recommend"), required=False, widget=forms.NullBooleanSelect
+    )
+    mentee_comment = forms.CharField(
+        label=_("Mentee's comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    rematch = forms.BooleanField(
+        label=_("Return the mentee to the pool for a new mentor (early end)"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"ended_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("exit_contract") and data.get("exit_status") != "employed":
+            self.add_error("exit_contract", _("A contract type goes only with 'employed'."))
+        return data
+
+    def feedback(self) -> list[dict]:
+        answers = []
+        for side in ("mentor", "mentee"):
+            if self.cleaned_data.get(f"{side}_satisfaction"):
+                answers.append(
+                    {
+                        "respondent": side,
+                        "satisfaction": self.cleaned_data[f"{side}_satisfaction"],
+                        "would_recommend": self.cleaned_data.get(f"{side}_recommend"),
+                        "comment": self.cleaned_data.get(f"{side}_comment", ""),
+                    }
+                )
+        return answers

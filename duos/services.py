@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from programmes.services import account_for, deactivate_if_unused, send_invitation
 
-from .models import Duo, EndReason, Meeting, Mentee, Mentor, Outcome, PipelineStatus
+from .models import Duo, DuoFeedback, EndReason, Meeting, Mentee, Mentor, Outcome, PipelineStatus
 
 
 class CapacityError(ValidationError):
@@ -351,7 +351,10 @@ def mentor_account_invite(actor, *, mentor: Mentor, request_base: str) -> Mentor
 def mentor_account_revoke(actor, *, mentor: Mentor) -> Mentor:
     """The mentor loses their account's access to the programme at once."""
     with transaction.atomic(), set_actor(actor):
-        mentor = Mentor.objects.select_for_update().select_related("user").get(pk=mentor.pk)
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to user.
+        mentor = (
+            Mentor.objects.select_for_update(of=("self",)).select_related("user").get(pk=mentor.pk)
+        )
         user = mentor.user
         if user is None:
             return mentor
@@ -359,3 +362,98 @@ def mentor_account_revoke(actor, *, mentor: Mentor) -> Mentor:
         mentor.save(update_fields=["user", "updated_at"])
         deactivate_if_unused(type(user).objects.get(pk=user.pk))  # fresh: no cached profile
         return mentor
+
+
+# --- proposals, closing and coaching ----------------------------------------------
+
+REMATCH_BONUS_DAYS = 30
+EARLY_END_REASONS = {
+    EndReason.MENTEE_WITHDREW,
+    EndReason.MENTOR_WITHDREW,
+    EndReason.MISMATCH,
+    EndReason.OTHER,
+}
+
+
+def _proposed(duo: Duo) -> Duo:
+    duo = Duo.objects.select_for_update(of=("self",)).select_related("programme").get(pk=duo.pk)
+    if duo.status != Duo.Status.PROPOSED:
+        raise ValidationError(_("This duo is no longer a proposal."))
+    return duo
+
+
+def duo_plan_introduction(actor, *, duo: Duo, on: dt.date) -> Duo:
+    with transaction.atomic(), set_actor(actor):
+        duo = _proposed(duo)
+        duo.introduction_on = on
+        duo.save(update_fields=["introduction_on", "updated_at"])
+        return duo
+
+
+def duo_record_agreement(actor, *, duo: Duo, side: str) -> Duo:
+    """One side agreed after the introduction; when both have, the duo starts
+    (through ``duo_activate``: the mentor's capacity is checked under a lock)."""
+    if side not in ("mentee", "mentor"):
+        raise ValidationError(_("Agreement is recorded for the mentee or the mentor."))
+    with transaction.atomic(), set_actor(actor):
+        duo = _proposed(duo)
+        setattr(duo, f"{side}_agreed_at", timezone.now())
+        duo.save(update_fields=[f"{side}_agreed_at", "updated_at"])
+        if duo.mentee_agreed_at and duo.mentor_agreed_at:
+            duo = duo_activate(actor, duo=duo)
+        return duo
+
+
+def duo_close(
+    actor,
+    *,
+    duo: Duo,
+    ended_on: dt.date,
+    end_reason: str,
+    exit_status: str,
+    exit_contract: str = "",
+    feedback: list[dict] = (),
+    rematch: bool = False,
+) -> Duo:
+    """End a duo with its exit outcome and feedback, in one transaction. After an
+    early end the mentee may go back to the pool with a waiting bonus (never
+    the same mentor again: former pairs are not proposed)."""
+    if rematch and end_reason not in EARLY_END_REASONS:
+        raise ValidationError({"rematch": _("Re-matching is offered after an early end only.")})
+    with transaction.atomic(), set_actor(actor):
+        duo = duo_end(actor, duo=duo, ended_on=ended_on, end_reason=end_reason)
+        outcome_record(
+            actor,
+            duo=duo,
+            point=Outcome.Point.EXIT,
+            status=exit_status,
+            contract_type=exit_contract,
+            source=Outcome.Source.COORDINATOR,
+        )
+        for answer in feedback:
+            DuoFeedback.objects.update_or_create(
+                duo=duo,
+                respondent=answer["respondent"],
+                defaults={
+                    "satisfaction": answer["satisfaction"],
+                    "would_recommend": answer.get("would_recommend"),
+                    "comment": answer.get("comment", ""),
+                },
+            )
+        if rematch:
+            mentee = Mentee.objects.select_for_update().get(pk=duo.mentee_id)
+            mentee.rematch_bonus_days += REMATCH_BONUS_DAYS
+            mentee.waiting_since = ended_on
+            mentee.save(update_fields=["rematch_bonus_days", "waiting_since", "updated_at"])
+            _set_status(mentee, PipelineStatus.READY)
+        return duo
+
+
+def duo_assign_coach(actor, *, duo: Duo, coach, allowed_coaches) -> Duo:
+    """``allowed_coaches``: the users who may coach this programme (from the access layer)."""
+    if coach is not None and not allowed_coaches.filter(pk=coach.pk).exists():
+        raise ValidationError({"coach": _("This person is not a mentor-coach of the programme.")})
+    with transaction.atomic(), set_actor(actor):
+        duo.coach = coach
+        duo.save(update_fields=["coach", "updated_at"])
+        return duo

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_intake, views_public
+from . import views, views_intake, views_matching, views_public
 
 app_name = "duos"
 
@@ -15,6 +15,29 @@ urlpatterns = [
     path("mentors/<uuid:uuid>/account/", views.mentor_account, name="mentor_account"),
     path("duos/", views.duo_list, name="duo_list"),
     path("duos/<uuid:uuid>/", views.duo_detail, name="duo_detail"),
+    path("duos/<uuid:uuid>/action/", views_matching.duo_action, name="duo_action"),
+    path("duos/<uuid:uuid>/close/", views_matching.duo_close, name="duo_close"),
+    path("duos/<uuid:uuid>/coach/", views_matching.duo_coach, name="duo_coach"),
+    path(
+        "mentees/<uuid:uuid>/suggestions/",
+        views_matching.mentee_suggestions,
+        name="mentee_suggestions",
+    ),
+    path(
+        "mentees/<uuid:uuid>/propose/<uuid:mentor_uuid>/",
+        views_matching.propose,
+        name="propose",
+    ),
+    path("programmes/<uuid:uuid>/matching/", views_matching.programme_matching, name="matching"),
+    path("programmes/<uuid:uuid>/weights/", views_matching.weights_edit, name="weights"),
+    path("matching/<uuid:uuid>/", views_matching.matching_run, name="matching_run"),
+    path("matching/<uuid:uuid>/resolve/", views_matching.run_resolve, name="run_resolve"),
+    path("matching/<uuid:uuid>/publish/", views_matching.run_publish, name="run_publish"),
+    path(
+        "matching/<uuid:uuid>/lock/<uuid:mentee_uuid>/",
+        views_matching.draft_lock,
+        name="draft_lock",
+    ),
 ]
 
 # A person's pages, the same for mentees and mentors.
@@ -45,3 +68,24 @@ for kind in ("mentee", "mentor"):
             name=f"{kind}_merge",
         ),
     ]
+
+# The coordinator's participant import (duos/views_import.py).
+from . import views_import  # noqa: E402
+
+urlpatterns += [
+    path("programmes/<uuid:uuid>/import/", views_import.import_upload, name="import_upload"),
+    path(
+        "programmes/<uuid:uuid>/import/template.csv",
+        views_import.import_template,
+        {"fmt": "csv"},
+        name="import_template_csv",
+    ),
+    path(
+        "programmes/<uuid:uuid>/import/template.xlsx",
+        views_import.import_template,
+        {"fmt": "xlsx"},
+        name="import_template_xlsx",
+    ),
+    path("imports/<uuid:uuid>/", views_import.import_preview, name="import_preview"),
+    path("imports/<uuid:uuid>/confirm/", views_import.import_confirm, name="import_confirm"),
+]

@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from programmes.access import coordinated_programmes, get_or_deny, programmes_for
+from programmes.access import coaches_of, coordinated_programmes, get_or_deny, programmes_for
 from programmes.models import Programme, Role
 
 from . import access, selectors, services, views_intake
+from .forms import CoachForm, DeclineForm, IntroductionForm
 from .models import Duo, Mentor
 
 PAGE_SIZE = 50
@@ -87,13 +88,20 @@ def duo_detail(request: HttpRequest, uuid) -> HttpResponse:
     )
     duo.health = selectors.duo_health(duo)
     is_coordinator = coordinated_programmes(request.user).filter(pk=duo.programme_id).exists()
-    return render(
-        request,
-        "duos/duo_detail.html",
-        {
-            "duo": duo,
-            "is_coordinator": is_coordinator,
-            "meetings": selectors.duo_meetings(duo),
-            "outcomes": duo.outcomes.all(),
-        },
-    )
+    context = {
+        "duo": duo,
+        "is_coordinator": is_coordinator,
+        "is_mentor": duo.mentor.user_id == request.user.pk,
+        "meetings": selectors.duo_meetings(duo),
+        "outcomes": duo.outcomes.all(),
+        "feedback": duo.feedback.all(),
+    }
+    if is_coordinator:
+        context["coach_form"] = CoachForm(
+            initial={"coach": duo.coach_id}, coaches=coaches_of(duo.programme)
+        )
+        context["introduction_form"] = IntroductionForm(
+            initial={"introduction_on": duo.introduction_on}
+        )
+        context["decline_form"] = DeclineForm()
+    return render(request, "duos/duo_detail.html", context)

@@ -134,7 +134,7 @@ def person_screen(request: HttpRequest, kind: str, uuid) -> HttpResponse:
                 situation=data,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             person.refresh_from_db()
             messages.success(
@@ -152,7 +152,7 @@ def person_screen(request: HttpRequest, kind: str, uuid) -> HttpResponse:
     )
 
 
-def _add_errors(form, exc: ValidationError) -> None:
+def add_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -242,7 +242,7 @@ def training_detail(request: HttpRequest, uuid) -> HttpResponse:
                 request.user, session=session, attended=list(form.cleaned_data["mentors"])
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Attendance recorded."))
             return redirect("duos:training_detail", uuid=session.uuid)

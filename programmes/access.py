@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -61,3 +62,17 @@ def get_or_deny(*, allowed: QuerySet[M], related: QuerySet[M], **lookup) -> M:
     if related.filter(**lookup).exists():
         raise PermissionDenied
     raise Http404
+
+
+def coaches_of(programme: Programme):
+    """Users with a live mentor-coach membership in the programme's operator."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__organisation_id=programme.operator_id,
+            memberships__role=Role.COACH,
+            memberships__revoked_at__isnull=True,
+        )
+        .distinct()
+    )
