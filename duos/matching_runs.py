@@ -181,11 +181,12 @@ def suggestions_for(mentee: Mentee, *, limit: int = 15) -> dict:
     scores = matching.score_matrix(factors, weights.weights)[0]
     forbidden = forbidden_pairs(programme)
     feasible = matching.feasible_matrix(mentee_side, mentor_side, forbidden_pairs=forbidden)[0]
+    declared = set(mentee.exclusions.values_list("mentor_id", flat=True))
     ranked, left_out = [], []
     for j in np.argsort(-scores, kind="stable"):
         mentor = mentors[j]
         if not feasible[j]:
-            left_out.append((mentor, _why_left_out(mentee, mentor, forbidden)))
+            left_out.append((mentor, _why_left_out(mentee, mentor, declared)))
             continue
         if len(ranked) < limit:
             components = components_for(mentee, mentor, factors, 0, j, weights.weights)
@@ -193,10 +194,10 @@ def suggestions_for(mentee: Mentee, *, limit: int = 15) -> dict:
     return {"ranked": ranked, "left_out": left_out, "weights": weights}
 
 
-def _why_left_out(mentee: Mentee, mentor: Mentor, forbidden: set) -> str:
+def _why_left_out(mentee: Mentee, mentor: Mentor, declared: set[int]) -> str:
     if not set(mentee.languages) & set(mentor.languages):
         return _("no shared language")
-    if PairingExclusion.objects.filter(mentee=mentee, mentor=mentor).exists():
+    if mentor.pk in declared:
         return _("a declared conflict or preference")
     return _("they were already a pair")
 

@@ -229,8 +229,10 @@ def meeting_record(
     note: str = "",
 ) -> Meeting:
     """Log a meeting: never in the future, not before the start, at most 7 days after the end."""
-    topics = _clean_meeting(duo, date=date, minutes=minutes, mode=mode, topics=topics)
     with transaction.atomic(), set_actor(actor):
+        # Re-read under a lock: the duo may have ended since the caller loaded it.
+        duo = Duo.objects.select_for_update(of=("self",)).get(pk=duo.pk)
+        topics = _clean_meeting(duo, date=date, minutes=minutes, mode=mode, topics=topics)
         return Meeting.objects.create(
             duo=duo,
             date=date,
@@ -253,7 +255,7 @@ def meeting_update(
     note: str = "",
 ) -> Meeting:
     """Its author may correct a meeting for 14 days after logging it."""
-    if meeting.logged_by_id != getattr(actor, "pk", None):
+    if actor is None or actor.pk is None or meeting.logged_by_id != actor.pk:
         raise ValidationError(_("Only the person who logged this meeting may edit it."))
     if timezone.now() - meeting.created_at > dt.timedelta(days=Meeting.EDITABLE_DAYS):
         raise ValidationError(

@@ -213,3 +213,32 @@ def test_closing_is_for_coordinators(client, world):
     assert client.get(reverse("duos:duo_close", args=[world.duo.uuid])).status_code == 403
     client.force_login(world.outsider)
     assert client.get(reverse("duos:duo_close", args=[world.duo.uuid])).status_code == 404
+
+
+def test_suggestion_and_run_pages_keep_their_query_count(
+    coordinator, world, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    mentee, _mentor = _ready_pair(world)
+    url = reverse("duos:mentee_suggestions", args=[mentee.uuid]) + "?why=1"
+
+    def run_page():
+        with django_capture_on_commit_callbacks(execute=True):
+            coordinator.post(reverse("duos:matching", args=[world.programme.uuid]))
+        return reverse("duos:matching_run", args=[MatchingRun.objects.first().uuid])
+
+    coordinator.get(url)  # the first visit saves weights version 1
+    with django_assert_max_num_queries(30) as captured:
+        coordinator.get(url)
+    few_suggestions = len(captured.captured_queries)  # read now: the query log is a ring
+    run_url = run_page()
+    with django_assert_max_num_queries(30) as captured:
+        coordinator.get(run_url)
+    few_drafts = len(captured.captured_queries)
+    for _ in range(20):
+        _ready_pair(world)
+        MentorFactory(programme=world.programme, status="ready", languages=["nl"])  # left out
+    with django_assert_max_num_queries(few_suggestions):
+        coordinator.get(url)
+    run_url = run_page()
+    with django_assert_max_num_queries(few_drafts):
+        coordinator.get(run_url)
