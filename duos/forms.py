@@ -5,13 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    CheckInKind,
     ContractType,
     EmploymentStatus,
     EndReason,
+    MeetingMode,
+    MeetingTopic,
     Mentee,
     Mentor,
     OutcomeStatus,
     ReferralSource,
+    Risk,
 )
 from .vocab import LANGUAGES, SECTORS
 
@@ -259,3 +263,47 @@ class CloseForm(forms.Form):
                     }
                 )
         return answers
+
+
+class MeetingForm(forms.Form):
+    """Logged from a phone in seconds: everything has a sensible default."""
+
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=720)
+    mode = forms.ChoiceField(
+        label=_("Where"), choices=MeetingMode.choices, widget=forms.RadioSelect
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Topics (optional)"),
+        choices=MeetingTopic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+
+class ConcernForm(forms.Form):
+    text = forms.CharField(label=_("What is going on?"), widget=forms.Textarea(attrs={"rows": 3}))
+    urgent = forms.BooleanField(label=_("Urgent"), required=False)
+
+
+class ResolutionForm(forms.Form):
+    resolution = forms.CharField(label=_("How was it handled?"), max_length=2000)
+
+
+class CheckInForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CheckInKind.choices)
+    on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    risk = forms.ChoiceField(label=_("Risk"), choices=Risk.choices)
+    note = forms.CharField(
+        label=_("Note (coaches and coordinators only)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        super().__init__(*args, **kwargs)

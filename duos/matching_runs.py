@@ -146,7 +146,9 @@ def explain(components: list[dict]) -> list[str]:
     labels = dict(SECTORS) | dict(LANGUAGES)
     words = []
     for row in components:
-        name, points, detail = row["component"], row["points"], row.get("detail", "")
+        name, points, detail = row.get("component"), row.get("points", 0), row.get("detail", "")
+        if name not in matching.COMPONENTS:
+            continue
         names = ", ".join(str(labels.get(code, code)) for code in detail.split(", ") if code)
         text = {
             "sector": _("same sector: %(detail)s") % {"detail": names},

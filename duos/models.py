@@ -299,6 +299,8 @@ class Duo(PublicIdModel):
     introduction_on = models.DateField(_("introduction meeting"), null=True, blank=True)
     mentee_agreed_at = models.DateTimeField(_("mentee agreed at"), null=True, blank=True)
     mentor_agreed_at = models.DateTimeField(_("mentor agreed at"), null=True, blank=True)
+    # The silence episode already reminded: the last contact date it started from.
+    silence_reminded_for = models.DateField(_("silence reminder sent for"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_on", "-created_at"]
@@ -399,6 +401,8 @@ class Meeting(PublicIdModel):
         related_name="+",
         verbose_name=_("logged by"),
     )
+    # The form's one-time token: a double submit finds the meeting already there.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-date", "-created_at"]
@@ -752,3 +756,73 @@ class DuoFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duo} · {self.respondent}: {self.satisfaction}/5"
+
+
+class Concern(PublicIdModel):
+    """Raised by a mentor; the coach and the coordinators handle it."""
+
+    duo = models.ForeignKey(Duo, on_delete=models.CASCADE, related_name="concerns")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    urgent = models.BooleanField(_("urgent"), default=False)
+    text = models.TextField(_("what is going on?"))
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.TextField(_("how it was handled"), blank=True)
+
+    class Meta:
+        ordering = ["-urgent", "-created_at"]
+        verbose_name = _("concern")
+        verbose_name_plural = _("concerns")
+        indexes = [
+            # Open concerns on the coach's and coordinators' homes.
+            models.Index(fields=["duo", "handled_at"], name="concern_duo_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duo}: {self.text[:40]}"
+
+
+class CheckInKind(models.TextChoices):
+    INTAKE_CALL = "intake_call", _("Intake call")
+    MID_TERM = "mid_term", _("Mid-term check-in")
+    CLOSING = "closing", _("Closing check-in")
+    OTHER = "other", _("Other note")
+
+
+class Risk(models.TextChoices):
+    NONE = "none", _("No risk")
+    LOW = "low", _("Some risk")
+    HIGH = "high", _("High risk")
+
+
+class CheckIn(PublicIdModel):
+    """A coach's check-in with a duo: notes for coaches and coordinators only."""
+
+    duo = models.ForeignKey(Duo, on_delete=models.CASCADE, related_name="check_ins")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=CheckInKind.choices)
+    on = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    risk = models.CharField(_("risk"), max_length=8, choices=Risk.choices, default=Risk.NONE)
+
+    class Meta:
+        ordering = ["-on", "-created_at"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        constraints = [
+            _choice_check("kind", CheckInKind, "checkin_kind_valid"),
+            _choice_check("risk", Risk, "checkin_risk_valid"),
+        ]
+        indexes = [
+            # A duo's timeline: its check-ins by date.
+            models.Index(fields=["duo", "-on"], name="checkin_duo_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duo} · {self.get_kind_display()} {self.on}"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from programmes.models import Programme
 
@@ -208,3 +209,39 @@ def training_sessions_of(programme: Programme) -> QuerySet:
 
 def duo_meetings(duo: Duo):
     return duo.meetings.select_related("logged_by").order_by("-date", "-created_at")
+
+
+@dataclass
+class Event:
+    on: dt.date
+    kind: str  # meeting, status, outcome, check_in, concern
+    obj: object = None
+    label: str = ""
+
+
+def duo_timeline(duo: Duo, *, private: bool) -> list[Event]:
+    """Meetings, status changes and outcomes; check-ins and concerns only when
+    ``private`` (coaches and coordinators). A fixed number of queries."""
+    events = [Event(m.date, "meeting", m) for m in duo_meetings(duo)]
+    events += [Event(o.date, "outcome", o) for o in duo.outcomes.all()]
+    for on, label in (
+        (duo.proposed_on, _("Proposed")),
+        (duo.started_on, _("Started")),
+        (duo.ended_on, _("Ended: %(reason)s") % {"reason": duo.get_end_reason_display()}),
+    ):
+        if on:
+            events.append(Event(on, "status", label=label))
+    if private:
+        events += [Event(c.on, "check_in", c) for c in duo.check_ins.select_related("author")]
+        events += [
+            Event(timezone.localtime(c.created_at).date(), "concern", c)
+            for c in duo.concerns.select_related("raised_by", "handled_by")
+        ]
+    return sorted(events, key=lambda e: e.on, reverse=True)
+
+
+def mentor_progress(duo: Duo, today: dt.date | None = None) -> dict:
+    """ "Week 9 of 26 — 8 meetings" for the mentor's card."""
+    today = today or timezone.localdate()
+    week = (today - duo.started_on).days // 7 + 1 if duo.started_on else 0
+    return {"week": max(week, 1), "of": duo.programme.duo_length_weeks}

@@ -227,11 +227,19 @@ def meeting_record(
     mode: str,
     topics: Iterable[str] = (),
     note: str = "",
+    client_token=None,
 ) -> Meeting:
-    """Log a meeting: never in the future, not before the start, at most 7 days after the end."""
+    """Log a meeting: never in the future, not before the start, at most 7 days after the end.
+
+    ``client_token`` is the form's one-time token: submitting the same form twice
+    returns the meeting saved the first time instead of logging a second one."""
     with transaction.atomic(), set_actor(actor):
         # Re-read under a lock: the duo may have ended since the caller loaded it.
         duo = Duo.objects.select_for_update(of=("self",)).get(pk=duo.pk)
+        if client_token is not None:
+            existing = Meeting.objects.filter(client_token=client_token, duo=duo).first()
+            if existing is not None:
+                return existing
         topics = _clean_meeting(duo, date=date, minutes=minutes, mode=mode, topics=topics)
         return Meeting.objects.create(
             duo=duo,
@@ -241,6 +249,7 @@ def meeting_record(
             topics=topics,
             note=note.strip(),
             logged_by=actor,
+            client_token=client_token,
         )
 
 

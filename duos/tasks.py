@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from . import workspace
 from .matching_runs import run_execute
 from .models import MatchingRun
 
@@ -23,3 +24,13 @@ def run_matching(run_id: int) -> dict:
         )
         raise
     return {"run": run_id, "status": run.status, "matched": run.matched}
+
+
+@shared_task(name="duos.send_silence_reminders", time_limit=600, soft_time_limit=540)
+def send_silence_reminders() -> int:
+    return workspace.send_silence_reminders()
+
+
+@shared_task(name="duos.send_coach_digests", time_limit=600, soft_time_limit=540)
+def send_coach_digests() -> int:
+    return workspace.send_coach_digests()

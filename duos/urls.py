@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_intake, views_matching, views_public
+from . import views, views_intake, views_matching, views_public, views_workspace
 
 app_name = "duos"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("duos/", views.duo_list, name="duo_list"),
     path("duos/<uuid:uuid>/", views.duo_detail, name="duo_detail"),
     path("duos/<uuid:uuid>/action/", views_matching.duo_action, name="duo_action"),
+    path("duos/<uuid:uuid>/meetings/", views_workspace.meeting_log, name="meeting_log"),
+    path("duos/<uuid:uuid>/concern/", views_workspace.concern_raise, name="concern_raise"),
+    path("duos/<uuid:uuid>/check-in/", views_workspace.check_in, name="check_in"),
+    path("meetings/<uuid:uuid>/edit/", views_workspace.meeting_edit, name="meeting_edit"),
+    path("concerns/<uuid:uuid>/handle/", views_workspace.concern_handle, name="concern_handle"),
     path("duos/<uuid:uuid>/close/", views_matching.duo_close, name="duo_close"),
     path("duos/<uuid:uuid>/coach/", views_matching.duo_coach, name="duo_coach"),
     path(

@@ -11,8 +11,9 @@ from programmes.access import coaches_of, coordinated_programmes, get_or_deny, p
 from programmes.models import Programme, Role
 
 from . import access, selectors, services, views_intake
-from .forms import CoachForm, DeclineForm, IntroductionForm
+from .forms import CheckInForm, CoachForm, ConcernForm, DeclineForm, IntroductionForm
 from .models import Duo, Mentor
+from .views_workspace import meeting_form_for
 
 PAGE_SIZE = 50
 
@@ -88,14 +89,22 @@ def duo_detail(request: HttpRequest, uuid) -> HttpResponse:
     )
     duo.health = selectors.duo_health(duo)
     is_coordinator = coordinated_programmes(request.user).filter(pk=duo.programme_id).exists()
+    is_mentor = duo.mentor.user_id == request.user.pk
+    private = is_coordinator or duo.coach_id == request.user.pk
     context = {
         "duo": duo,
         "is_coordinator": is_coordinator,
-        "is_mentor": duo.mentor.user_id == request.user.pk,
-        "meetings": selectors.duo_meetings(duo),
-        "outcomes": duo.outcomes.all(),
+        "is_mentor": is_mentor,
+        "private": private,
+        "timeline": selectors.duo_timeline(duo, private=private),
+        "progress": selectors.mentor_progress(duo),
         "feedback": duo.feedback.all(),
     }
+    if duo.status == Duo.Status.ACTIVE and (is_mentor or is_coordinator):
+        context["meeting_form"] = meeting_form_for(request.user, duo)
+        context["concern_form"] = ConcernForm()
+    if private:
+        context["check_in_form"] = CheckInForm()
     if is_coordinator:
         context["coach_form"] = CoachForm(
             initial={"coach": duo.coach_id}, coaches=coaches_of(duo.programme)

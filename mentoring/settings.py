@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -230,6 +231,8 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# Links in e-mails sent by background jobs (no request to build them from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Duo <noreply@duo.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -267,7 +270,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_connect_timeout": 2,
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+# Every periodic job, in one place (times are Europe/Brussels).
+CELERY_BEAT_SCHEDULE: dict = {
+    "silence-reminders": {
+        "task": "duos.send_silence_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "coach-digests": {
+        "task": "duos.send_coach_digests",
+        "schedule": crontab(hour=9, minute=15),
+    },
+}
 
 # --- logging ------------------------------------------------------------------------------------
 LOGGING = {

@@ -1,0 +1,214 @@
+"""The mentor's and coach's workspace: concerns, check-ins, silence reminders,
+the coach's digest and the follow-up to-do. Writes follow the services'
+conventions (actor first, one transaction, audited, e-mails after commit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from auditlog.context import set_actor
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from programmes.access import coordinated_programmes
+from programmes.models import Membership, Role
+
+from .health import Health, health
+from .models import CheckIn, CheckInKind, Concern, Duo, Outcome, Risk
+from .selectors import with_last_contact
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+
+def _mail(*, template: str, context: dict, to: list[str], language: str) -> None:
+    if not to:
+        return
+    with translation.override(language):
+        subject = render_to_string(f"duos/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"duos/email/{template}.txt", context)
+    send_mail(subject, body, None, to)
+
+
+def _coordinator_emails(duo: Duo) -> list[str]:
+    memberships = Membership.objects.filter(
+        organisation_id=duo.programme.operator_id,
+        role=Role.COORDINATOR,
+        revoked_at__isnull=True,
+        user__is_active=True,
+    ).select_related("user")
+    return sorted({m.user.email for m in memberships if m.user.email})
+
+
+# --- concerns and check-ins ---------------------------------------------------------
+
+
+def concern_raise(actor, *, duo: Duo, text: str, urgent: bool) -> Concern:
+    """The coach and the coordinators are told at once, by e-mail."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Say what is going on.")})
+    if duo.status != Duo.Status.ACTIVE:
+        raise ValidationError(_("Concerns are raised about an active duo."))
+    with transaction.atomic(), set_actor(actor):
+        concern = Concern.objects.create(duo=duo, raised_by=actor, urgent=urgent, text=text)
+        recipients = _coordinator_emails(duo)
+        if duo.coach and duo.coach.is_active and duo.coach.email:
+            recipients = sorted({*recipients, duo.coach.email})
+        context = {"concern": concern, "duo": duo, "site": settings.SITE_URL}
+        transaction.on_commit(
+            lambda: _mail(
+                template="concern",
+                context=context,
+                to=recipients,
+                language=settings.LANGUAGE_CODE,
+            )
+        )
+        return concern
+
+
+def concern_handle(actor, *, concern: Concern, resolution: str) -> Concern:
+    resolution = resolution.strip()
+    if not resolution:
+        raise ValidationError({"resolution": _("Say how it was handled.")})
+    with transaction.atomic(), set_actor(actor):
+        concern = Concern.objects.select_for_update().get(pk=concern.pk)
+        if concern.handled_at is not None:
+            raise ValidationError(_("This concern was handled already."))
+        concern.handled_at = timezone.now()
+        concern.handled_by = actor
+        concern.resolution = resolution
+        concern.save(update_fields=["handled_at", "handled_by", "resolution", "updated_at"])
+        return concern
+
+
+def check_in_record(actor, *, duo: Duo, kind: str, on: dt.date, note: str, risk: str) -> CheckIn:
+    if kind not in CheckInKind.values or risk not in Risk.values:
+        raise ValidationError(_("Unknown kind of check-in or risk."))
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("A check-in cannot be in the future.")})
+    with transaction.atomic(), set_actor(actor):
+        return CheckIn.objects.create(
+            duo=duo, author=actor, kind=kind, on=on, note=note.strip(), risk=risk
+        )
+
+
+# --- reads for the homes ------------------------------------------------------------
+
+
+def open_concerns(duos: QuerySet[Duo]) -> QuerySet[Concern]:
+    return (
+        Concern.objects.filter(duo__in=duos.values("pk"), handled_at__isnull=True)
+        .select_related("duo__mentee", "duo__mentor", "raised_by")
+        .order_by("-urgent", "created_at")
+    )
+
+
+def ending_soon(duos: QuerySet[Duo], *, within_days: int = 30) -> QuerySet[Duo]:
+    today = timezone.localdate()
+    return (
+        duos.filter(
+            status=Duo.Status.ACTIVE,
+            planned_end_on__gte=today,
+            planned_end_on__lte=today + dt.timedelta(days=within_days),
+        )
+        .select_related("mentee", "mentor", "programme")
+        .order_by("planned_end_on")
+    )
+
+
+def follow_ups_due(user) -> QuerySet[Duo]:
+    """Ended duos of the coordinator's programmes whose follow-up point (end +
+    the programme's horizon) has passed, without a follow-up outcome yet."""
+    today = timezone.localdate()
+    due = Q(pk__in=[])
+    for programme in coordinated_programmes(user).only("pk", "follow_up_months"):
+        cutoff = today - relativedelta(months=programme.follow_up_months)
+        due |= Q(programme=programme, ended_on__lte=cutoff)
+    has_follow_up = Outcome.objects.filter(duo=OuterRef("pk"), point=Outcome.Point.FOLLOW_UP)
+    return (
+        Duo.objects.filter(due, status=Duo.Status.ENDED)
+        .exclude(Exists(has_follow_up))
+        .select_related("mentee", "programme")
+        .order_by("ended_on")
+    )
+
+
+# --- daily jobs ------------------------------------------------------------------------------
+
+
+def silent_duos(today: dt.date) -> list[Duo]:
+    active = with_last_contact(
+        Duo.objects.filter(status=Duo.Status.ACTIVE).select_related(
+            "programme", "mentee", "mentor__user", "coach"
+        )
+    )
+    return [
+        duo
+        for duo in active
+        if health(
+            last_contact=duo.last_contact,
+            meetings_per_month=duo.programme.meetings_per_month,
+            today=today,
+        )
+        == Health.SILENT
+    ]
+
+
+def send_silence_reminders(today: dt.date | None = None) -> int:
+    """One reminder to the mentor per silence episode: an episode is identified by
+    the last contact it started from, so a second run sends nothing new and a
+    new meeting followed by a new silence starts a new episode."""
+    today = today or timezone.localdate()
+    sent = 0
+    for duo in silent_duos(today):
+        if duo.silence_reminded_for == duo.last_contact:
+            continue
+        with transaction.atomic():
+            claimed = (
+                Duo.objects.filter(pk=duo.pk)
+                .exclude(silence_reminded_for=duo.last_contact)
+                .update(silence_reminded_for=duo.last_contact)
+            )
+            if not claimed:  # another worker got there first
+                continue
+            email = duo.mentor.user.email if duo.mentor.user else duo.mentor.email
+            context = {
+                "duo": duo,
+                "days": (today - duo.last_contact).days,
+                "site": settings.SITE_URL,
+            }
+            transaction.on_commit(
+                lambda c=context, e=email, lang=duo.mentor.contact_language: _mail(
+                    template="silence_reminder", context=c, to=[e] if e else [], language=lang
+                )
+            )
+        sent += 1
+    return sent
+
+
+def send_coach_digests(today: dt.date | None = None) -> int:
+    """Each coach gets the list of their silent duos (nothing if none)."""
+    today = today or timezone.localdate()
+    by_coach: dict[int, list[Duo]] = {}
+    for duo in silent_duos(today):
+        if duo.coach and duo.coach.is_active:
+            by_coach.setdefault(duo.coach_id, []).append(duo)
+    for duos in by_coach.values():
+        coach = duos[0].coach
+        _mail(
+            template="coach_digest",
+            context={"coach": coach, "duos": duos, "today": today, "site": settings.SITE_URL},
+            to=[coach.email],
+            language=settings.LANGUAGE_CODE,
+        )
+    return len(by_coach)
