@@ -826,3 +826,23 @@ class CheckIn(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.duo} · {self.get_kind_display()} {self.on}"
+
+
+class FollowUpRequest(PublicIdModel):
+    """A single-use, expiring link sent to the mentee at the follow-up date: one
+    question, no sign-in; the answer becomes the follow-up outcome (source mentee).
+    Only the token's hash is stored."""
+
+    duo = models.ForeignKey(Duo, on_delete=models.CASCADE, related_name="follow_up_requests")
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(_("sent to"))
+    expires_at = models.DateTimeField(_("expires at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("follow-up request")
+        verbose_name_plural = _("follow-up requests")
+
+    def __str__(self) -> str:
+        return f"{self.duo} · {self.created_at:%Y-%m-%d}"
