@@ -15,11 +15,13 @@ from collections.abc import Iterable
 
 from auditlog.context import set_actor
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentoring.celery import send_task_on_commit
 from programmes.services import account_for, deactivate_if_unused, send_invitation
 
 from .models import Duo, DuoFeedback, EndReason, Meeting, Mentee, Mentor, Outcome, PipelineStatus
@@ -27,6 +29,20 @@ from .models import Duo, DuoFeedback, EndReason, Meeting, Mentee, Mentor, Outcom
 
 class CapacityError(ValidationError):
     """The mentor has no free slot left."""
+
+
+RECOMPUTE_TASK = "reporting.recompute_programme"
+
+
+def figures_changed(programme_id: int) -> None:
+    """Ask reporting (by task name: no upward import) to recompute the programme's
+    figures after the commit; a burst of changes gives one run."""
+    send_task_on_commit(
+        RECOMPUTE_TASK,
+        kwargs={"programme_id": programme_id},
+        coalesce=f"figures:{programme_id}",
+        countdown=settings.RECOMPUTE_DELAY_SECONDS,
+    )
 
 
 def follow_up_date(duo: Duo) -> dt.date | None:
@@ -133,6 +149,7 @@ def duo_activate(actor, *, duo: Duo, started_on: dt.date | None = None) -> Duo:
         duo.save(update_fields=["status", "started_on", "planned_end_on", "updated_at"])
         _set_status(mentee, PipelineStatus.IN_DUO)
         _set_status(mentor, PipelineStatus.IN_DUO)
+        figures_changed(duo.programme_id)  # a new last duo changes a trajectory
         return duo
 
 
@@ -179,6 +196,7 @@ def duo_end(actor, *, duo: Duo, ended_on: dt.date, end_reason: str) -> Duo:
         _set_status(mentee, PipelineStatus.DONE)
         if mentor.status == PipelineStatus.IN_DUO and _active_duo_count(mentor) == 0:
             _set_status(mentor, PipelineStatus.READY)
+        figures_changed(duo.programme_id)
         return duo
 
 
@@ -329,6 +347,7 @@ def outcome_record(
                 "recorded_by": actor,
             },
         )
+        figures_changed(duo.programme_id)
         return outcome
 
 

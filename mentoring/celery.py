@@ -30,27 +30,60 @@ def healthcheck() -> dict:
     return {"database": connection.vendor, "programmes": Programme.objects.count()}
 
 
-def send_task_on_commit(name: str, *, kwargs: dict) -> None:
+def _pending_key(coalesce: str) -> str:
+    return f"duo:pending-task:{coalesce}"
+
+
+def release_coalesced(coalesce: str) -> None:
+    """Called by a coalesced task when it starts: later changes schedule a new run."""
+    from django.core.cache import cache
+
+    cache.delete(_pending_key(coalesce))
+
+
+def send_task_on_commit(
+    name: str, *, kwargs: dict, coalesce: str | None = None, countdown: int = 0
+) -> None:
     """Send task ``name`` once the current transaction commits.
 
     Lower apps ask higher ones for work by task name, so no import runs
     upward. A broker that cannot be reached never fails the user's request:
     the error is logged and the nightly job catches up. Without a broker
     (eager mode) the task runs in-process, after the commit too.
+
+    ``coalesce`` names the work: within one transaction it is sent once; with a
+    broker, while one such task is waiting (``countdown`` seconds), further
+    sends are dropped, so a burst of changes gives one run.
     """
+    from django.core.cache import cache
     from django.db import transaction
 
+    connection = transaction.get_connection()
+    if coalesce and connection.in_atomic_block:
+        queued = (
+            getattr(func, "duo_coalesce", None) for _sids, func, *_r in connection.run_on_commit
+        )
+        if coalesce in queued:
+            return
+
     def send() -> None:
+        eager = app.conf.task_always_eager
+        key = _pending_key(coalesce) if coalesce else None
+        if key and not eager and not cache.add(key, 1, timeout=countdown + 600):
+            return  # one is already on its way
         try:
-            if app.conf.task_always_eager:
+            if eager:
                 if name not in app.tasks:  # autodiscovery is lazy outside a worker
                     app.loader.import_default_modules()
                 app.tasks[name].apply(kwargs=kwargs)
             else:
-                app.send_task(name, kwargs=kwargs)
+                app.send_task(name, kwargs=kwargs, countdown=countdown or None)
         except Exception:
+            if key:
+                cache.delete(key)
             logger.exception(
                 "Could not send task %s %s; the nightly job will catch up", name, kwargs
             )
 
+    send.duo_coalesce = coalesce
     transaction.on_commit(send)

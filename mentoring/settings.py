@@ -270,6 +270,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_connect_timeout": 2,
 }
+# A change of a duo's ending or an outcome recomputes the programme's figures
+# this many seconds later; changes meanwhile join the same run.
+RECOMPUTE_DELAY_SECONDS = env_int("RECOMPUTE_DELAY_SECONDS", 10)
 # Every periodic job, in one place (times are Europe/Brussels).
 CELERY_BEAT_SCHEDULE: dict = {
     "silence-reminders": {
@@ -279,6 +282,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "coach-digests": {
         "task": "duos.send_coach_digests",
         "schedule": crontab(hour=9, minute=15),
+    },
+    "nightly-figures": {
+        "task": "reporting.recompute_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "follow-up-requests": {
+        "task": "duos.send_follow_up_requests",
+        "schedule": crontab(hour=10, minute=0),
     },
 }
 

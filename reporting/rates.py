@@ -1,0 +1,135 @@
+"""Outcome figures of a programme (DESIGN.md "Outcome categories and rates").
+
+The counting unit is the trajectory: one per mentee and programme, made of all
+that mentee's duos there. Its cohort is the year its first duo started; its
+last duo (latest start) decides the rest:
+- last duo still active: in no denominator yet;
+- ``started``: every trajectory whose last duo ended (any reason);
+- ``completed``: those whose last duo ended completed or goal_reached;
+- the outcome at a point is the last duo's; none recorded counts as unknown.
+
+Everything is counted in one grouped query per programme with conditional
+aggregation (one row per cohort); all cohorts together is the sum of those
+rows, so the number of queries does not grow with the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import CharField, Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+
+from duos.models import Duo, EndReason, Outcome, OutcomeStatus
+from programmes.models import Programme
+
+STATUSES = list(OutcomeStatus.values)  # employed … unknown, in the contract's order
+GROUPS = {
+    "employed": ("employed", "self_employed"),
+    "training": ("training", "studies"),
+    "internship": ("internship",),
+    "positive": ("employed", "self_employed", "training", "studies", "internship"),
+    "still_searching": ("still_searching",),
+    "other": ("inactive", "unknown"),
+}
+POINTS = ("exit", "follow_up")
+DENOMINATORS = ("completed", "started")
+COMPLETED = (EndReason.COMPLETED, EndReason.GOAL_REACHED)
+
+
+def last_duos(programme: Programme) -> QuerySet[Duo]:
+    """Each trajectory's last duo, ended, with its cohort and outcome statuses."""
+    started = Duo.objects.filter(programme=programme, started_on__isnull=False)
+    later = started.filter(mentee_id=OuterRef("mentee_id"), started_on__gt=OuterRef("started_on"))
+    first_start = (
+        started.filter(mentee_id=OuterRef("mentee_id"))
+        .values("mentee_id")
+        .annotate(first=Min("started_on"))
+        .values("first")
+    )
+
+    def outcome_at(point: str):
+        status = Outcome.objects.filter(duo_id=OuterRef("pk"), point=point).values("status")[:1]
+        return Coalesce(Subquery(status, output_field=CharField()), Value("unknown"))
+
+    return (
+        started.filter(status=Duo.Status.ENDED)
+        .exclude(Exists(later))
+        .annotate(
+            cohort=ExtractYear(Subquery(first_start)),
+            exit_status=outcome_at("exit"),
+            follow_up_status=outcome_at("follow_up"),
+        )
+    )
+
+
+def _aggregates(follow_up_cutoff: dt.date) -> dict:
+    """Conditional counts: n per denominator, each status per point and denominator,
+    and the trajectories whose follow-up point has not been reached yet."""
+    denominators = {"started": Q(), "completed": Q(end_reason__in=COMPLETED)}
+    counts = {}
+    for denominator, where in denominators.items():
+        counts[f"n|{denominator}"] = Count("pk", filter=where)
+        counts[f"early|{denominator}"] = Count(
+            "pk", filter=where & Q(ended_on__gt=follow_up_cutoff)
+        )
+        for point in POINTS:
+            for status in STATUSES:
+                counts[f"{point}|{denominator}|{status}"] = Count(
+                    "pk", filter=where & Q(**{f"{point}_status": status})
+                )
+    return counts
+
+
+def cohort_counts(programme: Programme, *, today: dt.date) -> dict[int, dict]:
+    """One query: per cohort year, every conditional count."""
+    cutoff = today - relativedelta(months=programme.follow_up_months)
+    rows = last_duos(programme).values("cohort").annotate(**_aggregates(cutoff)).order_by("cohort")
+    return {row.pop("cohort"): row for row in rows}
+
+
+def _row(counts: dict, *, point: str, denominator: str) -> dict:
+    n = counts.get(f"n|{denominator}", 0)
+    by_status = {s: counts.get(f"{point}|{denominator}|{s}", 0) for s in STATUSES}
+    rates = {
+        group: (sum(by_status[s] for s in members) / n if n else None)
+        for group, members in GROUPS.items()
+    }
+    provisional = point == "follow_up" and counts.get(f"early|{denominator}", 0) > 0
+    return {
+        "n": n,
+        "counts": by_status,
+        "rates": rates,
+        "unknown_share": by_status["unknown"] / n if n else None,
+        "provisional": provisional,
+    }
+
+
+def _sum(per_cohort: dict[int, dict]) -> dict:
+    total: dict[str, int] = {}
+    for counts in per_cohort.values():
+        for key, value in counts.items():
+            total[key] = total.get(key, 0) + value
+    return total
+
+
+def programme_rows(programme: Programme, *, today: dt.date | None = None) -> list[dict]:
+    """Every figure of the programme: all cohorts (cohort None) then each year,
+    each point (exit, follow_up) and denominator (completed, started)."""
+    today = today or timezone.localdate()
+    per_cohort = cohort_counts(programme, today=today)
+    rows = []
+    for cohort, counts in [(None, _sum(per_cohort)), *sorted(per_cohort.items())]:
+        for point in POINTS:
+            for denominator in DENOMINATORS:
+                row = {"cohort": cohort, "point": point, "denominator": denominator}
+                rows.append({**row, **_row(counts, point=point, denominator=denominator)})
+    return rows
+
+
+def public_rows(programme: Programme, rows: list[dict], computed_at: dt.datetime) -> list[dict]:
+    """Rows in the public format: programme first, computed_at last (local time)."""
+    stamp = timezone.localtime(computed_at).isoformat(timespec="seconds")
+    return [{"programme": programme.slug, **row, "computed_at": stamp} for row in rows]

@@ -1,0 +1,38 @@
+"""Writing figure snapshots (append-only versions)."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from programmes.models import Programme
+
+from .models import RateSnapshot
+from .rates import programme_rows
+
+
+def snapshot_compute(*, programme: Programme, trigger: str = "change") -> RateSnapshot:
+    """Compute every figure of the programme into a new snapshot version.
+
+    Running it twice leaves the same figures: the second version equals the first."""
+    computed_at = timezone.now()
+    rows = programme_rows(programme, today=timezone.localdate(computed_at))
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                last = programme.rate_snapshots.aggregate(v=Max("version"))["v"] or 0
+                return RateSnapshot.objects.create(
+                    programme=programme,
+                    version=last + 1,
+                    computed_at=computed_at,
+                    rows=rows,
+                    trigger=trigger,
+                )
+        except IntegrityError:  # two workers took the same version number: take the next
+            continue
+    raise RuntimeError(f"Could not write a snapshot version for {programme.slug}")
+
+
+def latest_snapshot(programme: Programme) -> RateSnapshot | None:
+    return programme.rate_snapshots.order_by("-version").first()
