@@ -18,11 +18,21 @@ from __future__ import annotations
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import CharField, Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
-from duos.models import Duo, EndReason, Outcome, OutcomeStatus
+from duos.models import Duo, EndReason, OutcomeStatus
 from programmes.models import Programme
 
 STATUSES = list(OutcomeStatus.values)  # employed … unknown, in the contract's order
@@ -40,27 +50,33 @@ COMPLETED = (EndReason.COMPLETED, EndReason.GOAL_REACHED)
 
 
 def last_duos(programme: Programme) -> QuerySet[Duo]:
-    """Each trajectory's last duo, ended, with its cohort and outcome statuses."""
+    """Each trajectory's last duo, ended, with its cohort and outcome statuses.
+
+    The outcomes are LEFT JOINs (FilteredRelation), not subqueries: the
+    conditional counts then read plain columns instead of re-running a
+    subquery per count and per row."""
     started = Duo.objects.filter(programme=programme, started_on__isnull=False)
     later = started.filter(mentee_id=OuterRef("mentee_id"), started_on__gt=OuterRef("started_on"))
     first_start = (
         started.filter(mentee_id=OuterRef("mentee_id"))
+        .order_by()
         .values("mentee_id")
         .annotate(first=Min("started_on"))
         .values("first")
     )
-
-    def outcome_at(point: str):
-        status = Outcome.objects.filter(duo_id=OuterRef("pk"), point=point).values("status")[:1]
-        return Coalesce(Subquery(status, output_field=CharField()), Value("unknown"))
-
     return (
         started.filter(status=Duo.Status.ENDED)
-        .exclude(Exists(later))
+        .exclude(Exists(later.order_by()))
+        .annotate(
+            exit_outcome=FilteredRelation("outcomes", condition=Q(outcomes__point="exit")),
+            follow_up_outcome=FilteredRelation(
+                "outcomes", condition=Q(outcomes__point="follow_up")
+            ),
+        )
         .annotate(
             cohort=ExtractYear(Subquery(first_start)),
-            exit_status=outcome_at("exit"),
-            follow_up_status=outcome_at("follow_up"),
+            exit_status=Coalesce("exit_outcome__status", Value("unknown")),
+            follow_up_status=Coalesce("follow_up_outcome__status", Value("unknown")),
         )
     )
 

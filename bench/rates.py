@@ -1,0 +1,242 @@
+"""Benchmark of the rates engine on PostgreSQL: 100,000 duos and 200,000 outcomes.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/duo .venv/bin/python bench/rates.py
+
+It creates (and afterwards drops) a database `<name>_bench`, fills it with
+10 programmes of synthetic trajectories (10 % re-matched after an early end),
+then times, in the same run: recomputing every programme's snapshot (the
+Celery job's work) and the bare aggregate SQL those figures need (one grouped
+query per programme, run directly). Prints both and their ratio."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
+os.environ.setdefault("SECRET_KEY", "bench")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+import environ  # noqa: E402
+
+BASE_URL = os.environ.get("DATABASE_URL", "")
+if not BASE_URL.startswith(("postgres://", "postgresql://")):
+    sys.exit("bench/rates.py needs DATABASE_URL pointing to PostgreSQL.")
+BENCH_DB = environ.Env.db_url_config(BASE_URL)["NAME"] + "_bench"
+os.environ["DATABASE_URL"] = BASE_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
+
+N_PROGRAMMES, N_DUOS = 10, 100_000
+STATUSES = [
+    "employed",
+    "self_employed",
+    "training",
+    "studies",
+    "internship",
+    "still_searching",
+    "inactive",
+]
+WEIGHTS = [40, 5, 10, 5, 8, 25, 7]
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    admin = BASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin.replace("postgresql://", "postgres://"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+
+
+def drop_database() -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    admin = BASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+
+
+def fill() -> None:
+    from duos.models import Duo, Mentee, Mentor, Outcome
+    from programmes.models import Organisation, Programme
+
+    rng = random.Random(7)
+    operator = Organisation.objects.create(name="Bench", slug="bench", kind="operator")
+    programmes = [
+        Programme.objects.create(
+            operator=operator,
+            name=f"P{i}",
+            slug=f"p{i}",
+            region="brussels",
+            starts_on=dt.date(2015, 1, 1),
+        )
+        for i in range(N_PROGRAMMES)
+    ]
+    per_programme = N_DUOS // N_PROGRAMMES
+    for programme in programmes:
+        n_mentees = int(per_programme / 1.1)
+        mentees = Mentee.objects.bulk_create(
+            [
+                Mentee(programme=programme, ref=f"M{i}", first_name="x", uuid=uuid.uuid4())
+                for i in range(n_mentees)
+            ],
+            batch_size=5000,
+        )
+        mentors = Mentor.objects.bulk_create(
+            [
+                Mentor(
+                    programme=programme, ref=f"T{i}", first_name="y", capacity=2, uuid=uuid.uuid4()
+                )
+                for i in range(n_mentees // 2)
+            ],
+            batch_size=5000,
+        )
+        duos = []
+        for k in range(per_programme):
+            mentee = mentees[k % n_mentees]
+            second = k >= n_mentees
+            start = dt.date(2016 + rng.randrange(9), 1 + rng.randrange(12), 1 + rng.randrange(28))
+            if second:
+                start = dt.date(2025, 6, 1) + dt.timedelta(days=k % 300)
+            ended = rng.random() < 0.93 or not second
+            end = start + dt.timedelta(days=rng.randrange(60, 200)) if ended else None
+            reason = rng.choices(
+                ["completed", "goal_reached", "mentee_withdrew", "mismatch"], [70, 10, 12, 8]
+            )[0]
+            if end and end > dt.date(2026, 11, 1):
+                end = dt.date(2026, 11, 1)
+            duos.append(
+                Duo(
+                    programme=programme,
+                    mentee=mentee,
+                    mentor=mentors[k % len(mentors)],
+                    uuid=uuid.uuid4(),
+                    status="ended" if end else "active",
+                    started_on=start,
+                    ended_on=end,
+                    end_reason=reason if end else "",
+                )
+            )
+        duos = Duo.objects.bulk_create(duos, batch_size=5000)
+        outcomes = []
+        for duo in duos:
+            if duo.ended_on:
+                for point in ("exit", "follow_up"):
+                    status = rng.choices(STATUSES, WEIGHTS)[0]
+                    outcomes.append(
+                        Outcome(
+                            duo=duo,
+                            point=point,
+                            date=duo.ended_on,
+                            status=status,
+                            source="coordinator",
+                            uuid=uuid.uuid4(),
+                        )
+                    )
+        Outcome.objects.bulk_create(outcomes, batch_size=5000)
+
+
+BARE_SQL = """
+WITH t AS (
+  SELECT d.end_reason, d.ended_on,
+         EXTRACT(YEAR FROM (SELECT MIN(f.started_on) FROM duos_duo f
+                            WHERE f.mentee_id = d.mentee_id AND f.programme_id = d.programme_id
+                              AND f.started_on IS NOT NULL)) AS cohort,
+         COALESCE(x.status, 'unknown') AS exit_status,
+         COALESCE(u.status, 'unknown') AS follow_up_status
+  FROM duos_duo d
+  LEFT JOIN duos_outcome x ON x.duo_id = d.id AND x.point = 'exit'
+  LEFT JOIN duos_outcome u ON u.duo_id = d.id AND u.point = 'follow_up'
+  WHERE d.programme_id = %s AND d.status = 'ended' AND d.started_on IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM duos_duo l WHERE l.programme_id = d.programme_id
+                    AND l.mentee_id = d.mentee_id AND l.started_on > d.started_on)
+)
+SELECT cohort,
+       COUNT(*) AS n_started,
+       COUNT(*) FILTER (WHERE end_reason IN ('completed', 'goal_reached')) AS n_completed,
+       COUNT(*) FILTER (WHERE ended_on > %s) AS early_started,
+       {columns}
+FROM t GROUP BY 1 ORDER BY 1
+"""
+
+
+def bare_sql(programme_ids: list[int]) -> float:
+    from django.db import connection
+
+    columns = ",\n".join(
+        f"COUNT(*) FILTER (WHERE {point}_status = '{s}'{extra}) AS \"{point}|{den}|{s}\""
+        for point in ("exit", "follow_up")
+        for den, extra in (
+            ("started", ""),
+            ("completed", " AND end_reason IN ('completed','goal_reached')"),
+        )
+        for s in [*STATUSES, "unknown"]
+    )
+    sql = BARE_SQL.format(columns=columns)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for pk in programme_ids:
+            cursor.execute(sql, [pk, dt.date(2026, 5, 23)])
+            cursor.fetchall()
+    return time.perf_counter() - started
+
+
+def recompute_all() -> float:
+    from programmes.models import Programme
+    from reporting.services import snapshot_compute
+
+    started = time.perf_counter()
+    for programme in Programme.objects.order_by("pk"):
+        snapshot_compute(programme=programme, trigger="bench")
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    recreate_database()
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    try:
+        call_command("migrate", verbosity=0)
+        t0 = time.perf_counter()
+        fill()
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        from duos.models import Duo, Outcome
+        from programmes.models import Programme
+
+        print(
+            f"data: {Duo.objects.count():,} duos, {Outcome.objects.count():,} outcomes, "
+            f"{N_PROGRAMMES} programmes (filled in {time.perf_counter() - t0:.1f} s)"
+        )
+        ids = list(Programme.objects.values_list("pk", flat=True))
+        recompute_all()  # warm-up
+        bare_sql(ids)
+        engine = [recompute_all() for _ in range(5)]
+        bare = [bare_sql(ids) for _ in range(5)]
+        e, b = statistics.median(engine), statistics.median(bare)
+        print("| measure (median of 5) | seconds |\n|---|---|")
+        print(f"| recompute all programmes (snapshots) | {e:.3f} |")
+        print(f"| bare aggregate SQL, same figures | {b:.3f} |")
+        print(f"| ratio | {e / b:.2f}× |")
+        ok = e < 5 and e <= 2 * b
+        print("targets (under 5 s, within 2× the bare SQL):", "met" if ok else "NOT met")
+    finally:
+        if os.environ.get("KEEP_BENCH_DB") != "1":
+            drop_database()
+
+
+if __name__ == "__main__":
+    main()
