@@ -81,6 +81,9 @@ class ApplicationForm(forms.ModelForm):
 
 
 class MenteeApplicationForm(ApplicationForm):
+    # The special-category consent comes right before the questions it covers.
+    field_order = [*PARTICIPANT_FIELDS, "motivation", "consent", "special_consent"]
+
     special_consent = forms.BooleanField(
         label=_(
             "I agree that the programme records the answers below (migration background, "

@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import workspace
+from . import follow_up, workspace
 from .matching_runs import run_execute
 from .models import MatchingRun
 
@@ -34,3 +34,8 @@ def send_silence_reminders() -> int:
 @shared_task(name="duos.send_coach_digests", time_limit=600, soft_time_limit=540)
 def send_coach_digests() -> int:
     return workspace.send_coach_digests()
+
+
+@shared_task(name="duos.send_follow_up_requests", time_limit=600, soft_time_limit=540)
+def send_follow_up_requests() -> int:
+    return follow_up.send_follow_up_requests()

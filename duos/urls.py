@@ -94,3 +94,43 @@ urlpatterns += [
     path("imports/<uuid:uuid>/", views_import.import_preview, name="import_preview"),
     path("imports/<uuid:uuid>/confirm/", views_import.import_confirm, name="import_confirm"),
 ]
+
+# Outcomes: recorded by coordinators, answered by mentees, imported from the
+# employment service (duos/views_outcomes.py).
+from . import views_outcomes  # noqa: E402
+
+urlpatterns += [
+    path(
+        "duos/<uuid:uuid>/outcomes/<str:point>/",
+        views_outcomes.outcome_edit,
+        name="outcome_edit",
+    ),
+    path("follow-up/<str:token>/", views_outcomes.follow_up_answer, name="follow_up_answer"),
+    path(
+        "programmes/<uuid:uuid>/outcome-import/",
+        views_outcomes.outcome_import_upload,
+        name="outcome_import_upload",
+    ),
+    path(
+        "programmes/<uuid:uuid>/outcome-import/template.csv",
+        views_outcomes.outcome_import_template,
+        {"fmt": "csv"},
+        name="outcome_import_template",
+    ),
+    path(
+        "programmes/<uuid:uuid>/outcome-import/template.xlsx",
+        views_outcomes.outcome_import_template,
+        {"fmt": "xlsx"},
+        name="outcome_import_template_xlsx",
+    ),
+    path(
+        "programmes/<uuid:uuid>/outcome-import/<uuid:import_uuid>/",
+        views_outcomes.outcome_import_preview,
+        name="outcome_import_preview",
+    ),
+    path(
+        "programmes/<uuid:uuid>/outcome-import/<uuid:import_uuid>/confirm/",
+        views_outcomes.outcome_import_confirm,
+        name="outcome_import_confirm",
+    ),
+]

@@ -1,0 +1,465 @@
+"""Outcomes: the coordinator records or corrects a duo's outcome at a point
+(with its change history); the mentee answers the follow-up question through
+the link in their e-mail (no sign-in); the employment service's spreadsheet is
+imported (upload → preview → confirm).
+
+Coordinator pages: coordinators of the duo's programme only; outsiders get
+404, other members of the programme 403, anonymous visitors the sign-in page.
+The mentee's page knows the mentee by the link's token only: an unknown token
+is a 404, a used or expired one a friendly 410.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from auditlog.models import LogEntry
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from programmes.access import coordinated_programmes, get_or_deny
+from programmes.exports import table_response
+from programmes.models import Programme
+
+from . import access, follow_up, outcome_import, services, spreadsheets
+from .models import ContractType, DataImport, Duo, ImportKind, Outcome, OutcomeSource
+from .views_intake import add_errors
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ROWS_SHOWN = 1000
+RECENT_UPLOADS = 10
+
+
+# --- the coordinator records or corrects an outcome --------------------------------------
+
+
+class OutcomeForm(forms.Form):
+    """Kept here rather than in forms.py: it only serves this view."""
+
+    status = forms.ChoiceField(label=gettext_lazy("Situation"), choices=Outcome.Status.choices)
+    contract_type = forms.ChoiceField(
+        label=gettext_lazy("Contract (if employed)"),
+        choices=[("", "—"), *ContractType.choices],
+        required=False,
+    )
+    date = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=DATE_INPUT,
+        required=False,
+        help_text=gettext_lazy("Empty: the end of the duo (exit) or the follow-up date."),
+    )
+    source = forms.ChoiceField(
+        label=gettext_lazy("Source"),
+        choices=OutcomeSource.choices,
+        initial=OutcomeSource.COORDINATOR,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("contract_type") and data.get("status") != Outcome.Status.EMPLOYED:
+            self.add_error(
+                "contract_type", _("A contract type goes only with the status 'employed'.")
+            )
+        return data
+
+
+def _duo_for_coordinator(request: HttpRequest, uuid) -> Duo:
+    return get_or_deny(
+        allowed=Duo.objects.filter(
+            programme__in=coordinated_programmes(request.user).values("pk")
+        ).select_related("programme", "mentee", "mentor"),
+        related=Duo.objects.filter(
+            programme__in=access.related_programmes(request.user).values("pk")
+        ),
+        uuid=uuid,
+    )
+
+
+def _default_date(duo: Duo, point: str) -> dt.date | None:
+    return duo.ended_on if point == Outcome.Point.EXIT else services.follow_up_date(duo)
+
+
+def _unchanged(outcome: Outcome | None, data: dict, date: dt.date | None) -> bool:
+    if outcome is None:
+        return False
+    return (
+        outcome.status == data["status"]
+        and outcome.contract_type == data["contract_type"]
+        and outcome.date == date
+        and outcome.source == data["source"]
+        and outcome.note == data["note"].strip()
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    timestamp: dt.datetime
+    actor: str
+    action: str
+    changes: list[Change]
+
+
+HIDDEN_FIELDS = {"id", "uuid", "created_at", "updated_at", "duo", "recorded_by"}
+ACTIONS = {
+    LogEntry.Action.CREATE: gettext_lazy("recorded"),
+    LogEntry.Action.UPDATE: gettext_lazy("corrected"),
+    LogEntry.Action.DELETE: gettext_lazy("deleted"),
+}
+
+
+def _shown(field, value):
+    if value in (None, "None", ""):
+        return "—"
+    if field.choices:
+        return dict(field.choices).get(value, value)
+    if field.get_internal_type() == "DateField":
+        try:
+            return dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
+def _actor(entry: LogEntry) -> str:
+    if entry.actor is not None:
+        return entry.actor.get_full_name() or entry.actor.email
+    return entry.actor_email or _("nobody signed in (the mentee's link or an automatic job)")
+
+
+def outcome_history(outcome: Outcome | None) -> list[HistoryEntry]:
+    """The outcome's audit trail, newest first: who, when, which fields (old → new)."""
+    if outcome is None:
+        return []
+    entries = LogEntry.objects.get_for_object(outcome).select_related("actor").order_by("-pk")
+    history = []
+    for entry in entries:
+        changes = []
+        for name, values in entry.changes_dict.items():
+            if name in HIDDEN_FIELDS:
+                continue
+            field = Outcome._meta.get_field(name)
+            old, new = (list(values) + [None, None])[:2]
+            old, new = _shown(field, old), _shown(field, new)
+            if old != new:  # "" → "" on creation says nothing
+                changes.append(Change(str(capfirst(field.verbose_name)), old, new))
+        history.append(
+            HistoryEntry(
+                timestamp=entry.timestamp,
+                actor=_actor(entry),
+                action=str(ACTIONS.get(entry.action, "")),
+                changes=changes,
+            )
+        )
+    return history
+
+
+def _initial(outcome: Outcome | None, default_date: dt.date | None) -> dict:
+    if outcome is None:
+        return {"date": default_date, "source": OutcomeSource.COORDINATOR}
+    fields = ("status", "contract_type", "date", "source", "note")
+    return {name: getattr(outcome, name) for name in fields}
+
+
+def _save(request: HttpRequest, *, duo: Duo, point: str, outcome, form, default_date) -> bool:
+    """Record or correct through the service; False when the form got its errors."""
+    data = form.cleaned_data
+    if _unchanged(outcome, data, data["date"] or default_date):
+        messages.info(request, _("Nothing changed."))
+        return True
+    try:
+        services.outcome_record(
+            request.user,
+            duo=duo,
+            point=point,
+            status=data["status"],
+            source=data["source"],
+            date=data["date"],
+            contract_type=data["contract_type"],
+            note=data["note"],
+        )
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return False
+    if outcome is None:
+        messages.success(request, _("Outcome recorded."))
+    else:
+        messages.success(request, _("Outcome corrected; the change is kept in its history."))
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome_edit(request: HttpRequest, uuid, point: str) -> HttpResponse:
+    if point not in Outcome.Point.values:
+        raise Http404
+    duo = _duo_for_coordinator(request, uuid)
+    if duo.status != Duo.Status.ENDED:
+        messages.error(request, _("Outcomes are recorded once the duo has ended."))
+        return redirect("duos:duo_detail", uuid=duo.uuid)
+    outcome = duo.outcomes.filter(point=point).select_related("recorded_by").first()
+    default_date = _default_date(duo, point)
+    form = OutcomeForm(
+        request.POST if request.method == "POST" else None,
+        initial=_initial(outcome, default_date),
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            request, duo=duo, point=point, outcome=outcome, form=form, default_date=default_date
+        )
+        if saved:
+            return redirect("duos:duo_detail", uuid=duo.uuid)
+    context = {
+        "duo": duo,
+        "point": point,
+        "point_label": Outcome.Point(point).label,
+        "outcome": outcome,
+        "default_date": default_date,
+        "form": form,
+        "history": outcome_history(outcome),
+    }
+    return render(request, "duos/outcome_edit.html", context, status=400 if form.errors else 200)
+
+
+# --- the mentee answers the follow-up question (no sign-in) ----------------------------
+
+
+ANSWER_LABELS = {
+    Outcome.Status.EMPLOYED: gettext_lazy("I have a job"),
+    Outcome.Status.SELF_EMPLOYED: gettext_lazy("I work for myself (self-employed)"),
+    Outcome.Status.TRAINING: gettext_lazy("I am following a training course"),
+    Outcome.Status.STUDIES: gettext_lazy("I am studying"),
+    Outcome.Status.INTERNSHIP: gettext_lazy("I am doing an internship"),
+    Outcome.Status.STILL_SEARCHING: gettext_lazy("I am still looking for work"),
+    Outcome.Status.INACTIVE: gettext_lazy(
+        "Other: I am not looking for work at the moment (illness, care for someone, a move…)"
+    ),
+}
+
+
+class FollowUpAnswerForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("What is your situation today?"),
+        choices=[(status, ANSWER_LABELS[status]) for status in follow_up.ANSWERS],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Choose the answer that fits you best."),
+            "invalid_choice": gettext_lazy("Choose one of the answers below."),
+        },
+    )
+
+
+def _page_language(request: HttpRequest, preferred: str) -> str:
+    """The language the visitor chose on the site, else the mentee's e-mail language."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in dict(settings.LANGUAGES):
+        return chosen
+    return preferred
+
+
+def _private(response: HttpResponse, language: str) -> HttpResponse:
+    response["Content-Language"] = language
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def follow_up_answer(request: HttpRequest, token: str) -> HttpResponse:
+    found = follow_up.request_for_token(token)
+    if found is None:
+        raise Http404
+    duo = found.request.duo
+    language = _page_language(request, duo.mentee.contact_language)
+    context = {"first_name": duo.mentee.first_name, "programme_name": duo.programme.name}
+    with translation.override(language):
+        if found.closed:
+            response = _closed(request, context, found.closed)
+        else:
+            response = _question(request, token, context)
+    return _private(response, language)
+
+
+def _question(request: HttpRequest, token: str, context: dict) -> HttpResponse:
+    """The question, the thank-you page after a valid answer, or the question again."""
+    form = FollowUpAnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_up.follow_up_answer(token=token, status=form.cleaned_data["status"])
+        except follow_up.FollowUpClosed as exc:  # a double submit: the first one counted
+            return _closed(request, context, exc.reason)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return render(request, "duos/follow_up_thanks.html", context)
+    return render(
+        request,
+        "duos/follow_up_answer.html",
+        {**context, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _closed(request: HttpRequest, context: dict, reason: str) -> HttpResponse:
+    return render(request, "duos/follow_up_closed.html", {**context, "reason": reason}, status=410)
+
+
+# --- the employment service's outcome import --------------------------------------------
+
+
+class OutcomeUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet (Excel .xlsx or CSV)"),
+        help_text=gettext_lazy("Up to 5 MB. The first line holds the column names."),
+        allow_empty_file=True,  # so that an empty file gets our message, naming it
+        widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name or "upload"
+        try:
+            spreadsheets.check_size(size=upload.size, filename=name)  # before reading it
+            content = upload.read()
+            spreadsheets.read_table(content=content, filename=name)
+        except spreadsheets.SpreadsheetError as exc:
+            raise forms.ValidationError(exc.message) from None
+        self.content = content
+        return upload
+
+
+def _programme_or_deny(request: HttpRequest, uuid) -> Programme:
+    return get_or_deny(
+        allowed=coordinated_programmes(request.user),
+        related=access.related_programmes(request.user),
+        uuid=uuid,
+    )
+
+
+def _import_or_deny(request: HttpRequest, uuid, import_uuid) -> DataImport:
+    programme = _programme_or_deny(request, uuid)
+    data_import = (
+        programme.imports.filter(kind=ImportKind.OUTCOMES, uuid=import_uuid)
+        .select_related("programme", "uploaded_by")
+        .first()
+    )
+    if data_import is None:
+        raise Http404
+    return data_import
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome_import_upload(request: HttpRequest, uuid) -> HttpResponse:
+    programme = _programme_or_deny(request, uuid)
+    form = OutcomeUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data_import = outcome_import.data_import_create(
+            request.user,
+            programme=programme,
+            filename=form.cleaned_data["file"].name,
+            content=form.content,
+        )
+        return redirect(
+            "duos:outcome_import_preview", uuid=programme.uuid, import_uuid=data_import.uuid
+        )
+    context = {
+        "programme": programme,
+        "form": form,
+        "codes": {
+            "point": Outcome.Point.values,
+            "status": Outcome.Status.values,
+            "contract": Outcome.Contract.values,
+        },
+        "recent": programme.imports.filter(kind=ImportKind.OUTCOMES).select_related("uploaded_by")[
+            :RECENT_UPLOADS
+        ],
+    }
+    return render(
+        request, "duos/outcome_import_upload.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_GET
+def outcome_import_preview(request: HttpRequest, uuid, import_uuid) -> HttpResponse:
+    data_import = _import_or_deny(request, uuid, import_uuid)
+    context = {"data_import": data_import, "programme": data_import.programme}
+    if data_import.applied_at is None:
+        preview = outcome_import.data_import_preview(data_import=data_import)
+        context.update(
+            {
+                "preview": preview,
+                "summary": preview.summary(),
+                "rows": preview.rows[:ROWS_SHOWN],
+                "rows_hidden": max(0, len(preview.rows) - ROWS_SHOWN),
+            }
+        )
+    else:
+        context["summary"] = data_import.summary
+    return render(request, "duos/outcome_import_preview.html", context)
+
+
+def _total(summary: dict, key: str) -> int:
+    return sum(counts.get(key, 0) for counts in summary.values())
+
+
+@login_required
+@require_POST
+def outcome_import_confirm(request: HttpRequest, uuid, import_uuid) -> HttpResponse:
+    data_import = _import_or_deny(request, uuid, import_uuid)
+    back = redirect(
+        "duos:outcome_import_preview", uuid=data_import.programme.uuid, import_uuid=data_import.uuid
+    )
+    try:
+        result = outcome_import.data_import_confirm(request.user, data_import=data_import)
+    except outcome_import.ImportRejected as exc:
+        messages.error(request, _("Nothing was imported:") + " " + " ".join(exc.errors[:3]))
+        return back
+    if result.already_applied:
+        messages.info(request, _("This file was already imported; nothing changed this time."))
+    else:
+        messages.success(
+            request,
+            _(
+                "Import done: %(created)s outcomes recorded, %(updated)s corrected, "
+                "%(unchanged)s unchanged."
+            )
+            % {key: _total(result.summary, key) for key in ("created", "updated", "unchanged")},
+        )
+    return back
+
+
+@login_required
+@require_GET
+def outcome_import_template(request: HttpRequest, uuid, fmt: str) -> HttpResponse:
+    _programme_or_deny(request, uuid)
+    return table_response(filename="outcomes-template", fmt=fmt, **outcome_import.template_table())
