@@ -19,6 +19,7 @@ from .accounts import seed_accounts
 from .activity import plan_meetings, plan_outcomes
 from .people import Namer, Person, demo_mentor, make_mentee, make_mentor
 from .profiles import PROFILES, Profile
+from .published import seed_published
 from .structure import seed_fundings, seed_organisations, seed_programmes
 from .sync import Tally
 from .timeline import (
@@ -129,4 +130,5 @@ def seed(*, today: dt.date, password: str) -> Tally:
             written = write_duos(tally, programme, plans, rows, users)
             recorder = users.get(profile.recorder_account)
             write_activity(tally, written, users=users, recorder=recorder)
+        seed_published(tally, programmes=programmes, today=today)
     return tally
