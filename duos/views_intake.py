@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from programmes.access import coordinated_programmes, get_or_deny
 from programmes.exports import table_response
+from programmes.models import AccessRecord
+from programmes.services import access_record
 
 from . import access, intake, selectors
 from .filters import DuoFilter, MenteeFilter, MentorFilter
@@ -50,6 +52,18 @@ def person_or_deny(request: HttpRequest, kind: str, uuid) -> Mentee | Mentor:
 def _list(request, *, filterset, template: str, export, decorate=list):
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx") and filterset.is_valid():
+        programme = filterset.form.cleaned_data.get("programme")
+        access_record(
+            request.user,
+            what=AccessRecord.What.PARTICIPANT_EXPORT,
+            programme=programme,
+            filters={
+                **request.GET.dict(),
+                "list": template.rsplit("/", 1)[-1].removesuffix(".html"),
+            },
+            rows=filterset.qs.count(),
+            fmt=fmt,
+        )
         return export(filterset.qs, fmt)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = decorate(page.object_list)

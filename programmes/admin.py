@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Funding, MatchingWeights, Membership, Organisation, Programme
+from .models import AccessRecord, Funding, MatchingWeights, Membership, Organisation, Programme
 
 
 @admin.register(Organisation)
@@ -74,3 +74,23 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "organisation"]
     filter_horizontal = ["programmes"]
     list_select_related = ["user", "organisation"]
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    """Read-only: the access log is evidence."""
+
+    list_display = ["at", "user", "what", "programme", "fmt", "rows"]
+    list_filter = ["what", "programme"]
+    search_fields = ["user__email"]
+    list_select_related = ["user", "programme"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -314,3 +314,36 @@ class Membership(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+
+class AccessRecord(models.Model):
+    """Who exported or viewed what personal or research data, when, with which filter."""
+
+    class What(models.TextChoices):
+        PARTICIPANT_EXPORT = "participant_export", _("Export of mentees, mentors or duos")
+        FIGURES_EXPORT = "figures_export", _("Export of dashboard figures")
+        RESEARCH_EXPORT = "research_export", _("Pseudonymised research export")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    what = models.CharField(_("what"), max_length=24, choices=What.choices)
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    fmt = models.CharField(_("format"), max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("access record")
+        verbose_name_plural = _("access records")
+        indexes = [
+            # The audit screen: one programme's records, newest first.
+            models.Index(fields=["programme", "-at"], name="access_programme_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.what}"

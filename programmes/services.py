@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Membership, Organisation, OrganisationKind, Programme, Role
+from .models import AccessRecord, Membership, Organisation, OrganisationKind, Programme, Role
 
 User = get_user_model()
 
@@ -141,3 +141,17 @@ def membership_revoke(
             membership.save(update_fields=["revoked_at", "updated_at"])
         deactivate_if_unused(membership.user)
         return membership
+
+
+def access_record(
+    actor, *, what: str, programme: Programme | None, filters: dict, rows: int, fmt: str
+):
+    """Leave a trace of an export (our own log: django-auditlog records writes only)."""
+    return AccessRecord.objects.create(
+        user=actor if getattr(actor, "pk", None) else None,
+        what=what,
+        programme=programme,
+        filters={k: v for k, v in filters.items() if k not in ("csrfmiddlewaretoken",)},
+        rows=rows,
+        fmt=fmt,
+    )

@@ -326,3 +326,14 @@ def test_attendance_cannot_tick_a_mentor_of_another_programme(client, world):
     )
     assert response.status_code == 400
     assert not session.attendance.exists()
+
+
+def test_every_export_leaves_an_access_record(client, world):
+    from programmes.models import AccessRecord
+
+    MenteeFactory(programme=world.programme, status="ready")
+    _list(client, world.coordinator, format="csv", status="ready", programme=str(world.programme.uuid))
+    record = AccessRecord.objects.get()
+    assert record.user == world.coordinator and record.what == "participant_export"
+    assert record.programme == world.programme and record.fmt == "csv" and record.rows == 1
+    assert record.filters["status"] == "ready" and record.filters["list"] == "mentee_list"
