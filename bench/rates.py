@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
 os.environ.setdefault("SECRET_KEY", "bench")
+os.environ.setdefault("RESEARCH_ID_KEY", "bench")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 import environ  # noqa: E402

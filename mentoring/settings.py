@@ -270,6 +270,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_connect_timeout": 2,
 }
+# The key of the research ids in pseudonymised exports (HMAC-SHA256). Kept
+# outside the database and the exports; changing it changes every research id.
+RESEARCH_ID_KEY = os.environ.get("RESEARCH_ID_KEY", "")
+if not RESEARCH_ID_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("RESEARCH_ID_KEY is required when DEBUG is off.")
+    RESEARCH_ID_KEY = "local-development-research-key"
+
 # A change of a duo's ending or an outcome recomputes the programme's figures
 # this many seconds later; changes meanwhile join the same run.
 RECOMPUTE_DELAY_SECONDS = env_int("RECOMPUTE_DELAY_SECONDS", 10)

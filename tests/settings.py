@@ -5,6 +5,7 @@ CI runs this suite on PostgreSQL and Redis."""
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+os.environ.setdefault("RESEARCH_ID_KEY", "tests-only-research-key")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 
