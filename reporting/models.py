@@ -19,6 +19,7 @@ class RateSnapshot(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
     rows = models.JSONField(_("rows"), default=list)
     breakdowns = models.JSONField(_("breakdowns"), default=list, blank=True)
+    activity = models.JSONField(_("activity per year"), default=list, blank=True)
     trigger = models.CharField(_("trigger"), max_length=16, default="change")
 
     class Meta:

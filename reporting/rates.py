@@ -32,7 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
-from duos.models import Duo, EndReason, OutcomeStatus
+from duos.models import Duo, EndReason, Meeting, OutcomeStatus
 from programmes.models import Programme
 
 STATUSES = list(OutcomeStatus.values)  # employed … unknown, in the contract's order
@@ -149,3 +149,71 @@ def public_rows(programme: Programme, rows: list[dict], computed_at: dt.datetime
     """Rows in the public format: programme first, computed_at last (local time)."""
     stamp = timezone.localtime(computed_at).isoformat(timespec="seconds")
     return [{"programme": programme.slug, **row, "computed_at": stamp} for row in rows]
+
+
+# --- breakdowns and activity (for the dashboards) -------------------------------------
+
+DIMENSIONS = {
+    "gender": "mentee__gender",
+    "age_band": "mentee__age_band_at_entry",
+    "education_level": "mentee__education_level",
+    "migration_background": "mentee__migration_background",
+}
+
+
+def _value(raw) -> str:
+    if raw is None or raw == "":
+        return "not_recorded"
+    if isinstance(raw, bool):
+        return "yes" if raw else "no"
+    return str(raw)
+
+
+def breakdown_rows(programme: Programme, *, today: dt.date) -> list[dict]:
+    """Per dimension, cohort and value: the same rows as ``programme_rows``.
+
+    One grouped query per dimension (four in all). Migration background is in
+    the snapshot for coordinators; funder screens never show it."""
+    cutoff = today - relativedelta(months=programme.follow_up_months)
+    rows = []
+    for dimension, field in DIMENSIONS.items():
+        grouped = (
+            last_duos(programme)
+            .values("cohort", field)
+            .annotate(**_aggregates(cutoff))
+            .order_by("cohort", field)
+        )
+        for counts in grouped:
+            cohort, value = counts.pop("cohort"), _value(counts.pop(field))
+            for point in POINTS:
+                for denominator in DENOMINATORS:
+                    row = {"dimension": dimension, "value": value, "cohort": cohort}
+                    row |= {"point": point, "denominator": denominator}
+                    rows.append(row | _row(counts, point=point, denominator=denominator))
+    return rows
+
+
+def activity_rows(programme: Programme) -> list[dict]:
+    """Per calendar year: duos started and meetings held (two grouped queries)."""
+    started = (
+        Duo.objects.filter(programme=programme, started_on__isnull=False)
+        .annotate(year=ExtractYear("started_on"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    meetings = (
+        Meeting.objects.filter(duo__programme=programme)
+        .annotate(year=ExtractYear("duo__started_on"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    years: dict[int, dict] = {}
+    for row in started:
+        years.setdefault(row["year"], {"year": row["year"], "duos_started": 0, "meetings": 0})
+        years[row["year"]]["duos_started"] = row["n"]
+    for row in meetings:
+        years.setdefault(row["year"], {"year": row["year"], "duos_started": 0, "meetings": 0})
+        years[row["year"]]["meetings"] = row["n"]
+    return [years[y] for y in sorted(years)]

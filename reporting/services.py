@@ -9,7 +9,7 @@ from django.utils import timezone
 from programmes.models import Programme
 
 from .models import RateSnapshot
-from .rates import programme_rows
+from .rates import activity_rows, breakdown_rows, programme_rows
 
 
 def snapshot_compute(*, programme: Programme, trigger: str = "change") -> RateSnapshot:
@@ -17,7 +17,10 @@ def snapshot_compute(*, programme: Programme, trigger: str = "change") -> RateSn
 
     Running it twice leaves the same figures: the second version equals the first."""
     computed_at = timezone.now()
-    rows = programme_rows(programme, today=timezone.localdate(computed_at))
+    today = timezone.localdate(computed_at)
+    rows = programme_rows(programme, today=today)
+    breakdowns = breakdown_rows(programme, today=today)
+    activity = activity_rows(programme)
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -27,6 +30,8 @@ def snapshot_compute(*, programme: Programme, trigger: str = "change") -> RateSn
                     version=last + 1,
                     computed_at=computed_at,
                     rows=rows,
+                    breakdowns=breakdowns,
+                    activity=activity,
                     trigger=trigger,
                 )
         except IntegrityError:  # two workers took the same version number: take the next

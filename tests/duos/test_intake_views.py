@@ -332,7 +332,8 @@ def test_every_export_leaves_an_access_record(client, world):
     from programmes.models import AccessRecord
 
     MenteeFactory(programme=world.programme, status="ready")
-    _list(client, world.coordinator, format="csv", status="ready", programme=str(world.programme.uuid))
+    programme = str(world.programme.uuid)
+    _list(client, world.coordinator, format="csv", status="ready", programme=programme)
     record = AccessRecord.objects.get()
     assert record.user == world.coordinator and record.what == "participant_export"
     assert record.programme == world.programme and record.fmt == "csv" and record.rows == 1

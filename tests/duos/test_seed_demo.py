@@ -244,3 +244,41 @@ def test_past_cohorts_reproduce_the_published_figures(seeded, db):
     assert round((rates["training"] + rates["internship"]) * 100, 1) == 19.0
     assert round(rates["positive"] * 100, 1) == 74.0
     assert round(rates["still_searching"] * 100) == 25
+
+
+def test_funder_sees_the_published_cohort_suppressed_right(seeded, db, client):
+    """The demo funder: DUO for a JOB 2018 at follow-up (55 % / 74 %); no count
+    below 5 and no rate over fewer than 10 anywhere on the dashboard."""
+    import re
+
+    from django.urls import reverse
+
+    from programmes.models import Programme
+    from reporting.services import snapshot_compute
+
+    client.login(username="funder@example.org", password="duo-demo")
+    for programme in Programme.objects.filter(slug__in=["duo-for-a-job", "team4job"]):
+        snapshot_compute(programme=programme)
+        for params in ({}, {"from": "2018", "to": "2018"}, {"from": "2025"}):
+            response = client.get(reverse("reporting:dashboard", args=[programme.uuid]), params)
+            assert response.status_code == 200
+            for fig in response.context["table"]:
+                shown = [fig.n, *fig.counts.values()]
+                assert not any(c.text in {"1", "2", "3", "4"} for c in shown)
+                if fig.n.value is None or fig.n.value < 10:
+                    assert all(c.text == "—" for c in fig.rates.values())
+            html = response.content.decode()
+            assert not re.search(r'<td class="num">[1-4]</td>', html)
+    dfaj = Programme.objects.get(slug="duo-for-a-job")
+    response = client.get(
+        reverse("reporting:dashboard", args=[dfaj.uuid]), {"from": "2018", "to": "2018"}
+    )
+    follow_up = next(
+        f
+        for f in response.context["table"]
+        if (f.point, f.denominator) == ("follow_up", "completed")
+    )
+    assert follow_up.rates["employed"].text == "55.0 %"
+    assert follow_up.rates["positive"].text == "74.0 %"
+    other = Programme.objects.get(slug="mentoring-naar-werk")
+    assert client.get(reverse("reporting:dashboard", args=[other.uuid])).status_code == 404

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views_dashboard
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("figures/", views_dashboard.dashboard_list, name="dashboard_list"),
+    path("figures/<uuid:uuid>/", views_dashboard.programme_dashboard, name="dashboard"),
+    path("figures/<uuid:uuid>/trajectories/", views_dashboard.drill_down, name="drill_down"),
+]

@@ -1,0 +1,125 @@
+"""Dashboards for coordinators (full figures), funders and evaluators (suppressed)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from duos.access import related_programmes
+from programmes.access import coordinated_programmes, get_or_deny, programmes_for
+from programmes.exports import table_response
+from programmes.models import AccessRecord, Programme, Role
+from programmes.services import access_record
+
+from .dashboard import Period, chart_bars, dashboard
+from .models import RateSnapshot
+from .rates import GROUPS, STATUSES, last_duos
+
+DASHBOARD_ROLES = [Role.COORDINATOR, Role.FUNDER, Role.EVALUATOR]
+
+
+def _programmes(request: HttpRequest):
+    return programmes_for(request.user, DASHBOARD_ROLES)
+
+
+def _period(request: HttpRequest) -> Period:
+    def year(name):
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() and 1990 <= int(value) <= 2100 else None
+
+    return Period(year("from"), year("to"))
+
+
+@login_required
+def dashboard_list(request: HttpRequest) -> HttpResponse:
+    programmes = _programmes(request).select_related("operator").order_by("name")
+    if not programmes.exists():
+        raise PermissionDenied
+    return render(request, "reporting/dashboard_list.html", {"programmes": programmes})
+
+
+def _programme_and_scope(request: HttpRequest, uuid) -> tuple[Programme, bool]:
+    programme = get_or_deny(
+        allowed=_programmes(request).select_related("operator"),
+        related=related_programmes(request.user),
+        uuid=uuid,
+    )
+    suppress = not coordinated_programmes(request.user).filter(pk=programme.pk).exists()
+    return programme, suppress
+
+
+@login_required
+def programme_dashboard(request: HttpRequest, uuid) -> HttpResponse:
+    programme, suppress = _programme_and_scope(request, uuid)
+    snapshot = RateSnapshot.objects.filter(programme=programme).order_by("-version").first()
+    period = _period(request)
+    context = {"programme": programme, "snapshot": snapshot, "suppress": suppress, "period": period}
+    if snapshot is not None:
+        data = dashboard(programme, snapshot, period, suppress=suppress)
+        if request.GET.get("format") in ("csv", "xlsx"):
+            return _export(request, programme, snapshot, data, suppress)
+        context |= data
+        context["chart"] = chart_bars(data["series"])
+    context["query"] = request.GET.urlencode()
+    return render(request, "reporting/dashboard.html", context)
+
+
+def _export(request, programme, snapshot, data, suppress) -> HttpResponse:
+    fmt = request.GET["format"]
+    header = ["programme", "period", "point", "denominator", "n", *STATUSES]
+    header += [f"rate_{g}" for g in GROUPS] + ["unknown_share", "provisional", "computed_at"]
+    period = f"{request.GET.get('from', '')}-{request.GET.get('to', '')}".strip("-") or "all"
+    stamp = snapshot.computed_at.isoformat(timespec="seconds")
+    rows = []
+    for fig in data["table"]:
+        values = [fig.n.text if suppress else fig.n.value]
+        values += [fig.counts[s].text if suppress else fig.counts[s].value for s in STATUSES]
+        values += [fig.rates[g].text if suppress else fig.rates[g].value for g in GROUPS]
+        values += [
+            fig.unknown_share.text if suppress else fig.unknown_share.value,
+            fig.provisional,
+            stamp,
+        ]
+        rows.append([programme.slug, period, fig.point, fig.denominator, *values])
+    access_record(
+        request.user,
+        what=AccessRecord.What.FIGURES_EXPORT,
+        programme=programme,
+        filters={
+            **request.GET.dict(),
+            "suppressed": suppress,
+            "snapshot_version": snapshot.version,
+        },
+        rows=len(rows),
+        fmt=fmt,
+    )
+    return table_response(header=header, rows=rows, filename=f"{programme.slug}-figures", fmt=fmt)
+
+
+@login_required
+def drill_down(request: HttpRequest, uuid) -> HttpResponse:
+    """Coordinators only: the trajectories behind a number (their last duos)."""
+    programme, suppress = _programme_and_scope(request, uuid)
+    if suppress:
+        raise PermissionDenied
+    duos = last_duos(programme).select_related("mentee", "mentor").order_by("-ended_on")
+    cohort = request.GET.get("cohort", "")
+    if cohort.isdigit():
+        duos = duos.filter(cohort=int(cohort))
+    if request.GET.get("denominator") == "completed":
+        duos = duos.filter(end_reason__in=["completed", "goal_reached"])
+    point = (
+        request.GET.get("point") if request.GET.get("point") in ("exit", "follow_up") else "exit"
+    )
+    status = request.GET.get("status", "")
+    if status in STATUSES:
+        duos = duos.filter(**{f"{point}_status": status})
+    page = Paginator(duos, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reporting/drill_down.html",
+        {"programme": programme, "page": page, "point": point, "status": status, "cohort": cohort},
+    )

@@ -1,0 +1,150 @@
+"""Dashboards: who sees what, suppression for funders, rounding, exports, query counts."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+
+from programmes.models import AccessRecord
+from reporting.figures import SMALL, count_cells, percent
+from reporting.services import snapshot_compute
+from tests.factories import DuoFactory, FundingFactory, MenteeFactory, OutcomeFactory
+
+
+def _trajectories(programme, year, statuses, *, gender="female"):
+    for status in statuses:
+        mentee = MenteeFactory(programme=programme, gender=gender)
+        duo = DuoFactory(
+            programme=programme,
+            mentee=mentee,
+            ended=True,
+            started_on=dt.date(year, 2, 1),
+            ended_on=dt.date(year, 8, 1),
+        )
+        if status:
+            OutcomeFactory(
+                duo=duo, point="exit", status=status, contract_type="", date=duo.ended_on
+            )
+
+
+@pytest.fixture
+def figures(world):
+    _trajectories(
+        world.programme, 2023, ["employed"] * 8 + ["training"] * 3 + ["still_searching"] * 9
+    )
+    _trajectories(world.programme, 2024, ["employed"] * 2 + ["studies"] * 1, gender="male")
+    FundingFactory(
+        programme=world.programme, starts_on=dt.date(2023, 1, 1), ends_on=dt.date(2024, 12, 31)
+    )
+    return snapshot_compute(programme=world.programme)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("coordinator", 200),
+        ("funder", 200),
+        ("evaluator", 200),
+        ("coach", 403),
+        ("mentor_user", 403),
+        ("outsider", 404),
+    ],
+)
+def test_dashboard_access(client, world, figures, who, status):
+    client.force_login(getattr(world, who))
+    assert (
+        client.get(reverse("reporting:dashboard", args=[world.programme.uuid])).status_code
+        == status
+    )
+
+
+def test_anonymous_goes_to_sign_in(client, world):
+    response = client.get(reverse("reporting:dashboard", args=[world.programme.uuid]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_funder_sees_suppressed_figures_and_no_names(client, world, figures):
+    client.force_login(world.funder)
+    response = client.get(
+        reverse("reporting:dashboard", args=[world.programme.uuid]), {"from": "2024"}
+    )
+    body = response.content.decode()
+    table = response.context["table"]
+    exit_completed = table[0]
+    assert exit_completed.n.text == SMALL  # 3 trajectories in 2024
+    assert all(cell.text == "—" for cell in exit_completed.rates.values())
+    assert world.duo.mentee.last_name not in body and "Migration background" not in body
+    assert reverse("reporting:drill_down", args=[world.programme.uuid]) not in body
+
+
+def test_funder_all_cohorts_rates_half_up(client, world, figures):
+    client.force_login(world.funder)
+    table = client.get(reverse("reporting:dashboard", args=[world.programme.uuid])).context["table"]
+    fig = table[0]  # exit, completed, all cohorts: 23 trajectories, 10 employed
+    assert fig.n.text == "23"
+    assert fig.rates["employed"].text == "43.5 %"  # 10 / 23 = 43.478…
+    assert fig.counts["studies"].text == SMALL  # 1: hidden …
+    assert fig.counts["training"].hidden  # … and the next smallest (3) too
+    assert fig.rates["training"].text == "17.4 %"  # n ≥ 10: rates show (4 / 23)
+
+
+def test_coordinator_sees_everything_and_can_drill_down(client, world, figures):
+    client.force_login(world.coordinator)
+    response = client.get(
+        reverse("reporting:dashboard", args=[world.programme.uuid]), {"from": "2024"}
+    )
+    fig = response.context["table"][0]
+    assert fig.n.text == "3" and fig.rates["employed"].text == "66.7 %"
+    assert ("migration_background", "exit") in response.context["breakdowns"]
+    drill = client.get(
+        reverse("reporting:drill_down", args=[world.programme.uuid]),
+        {"cohort": "2024", "point": "exit", "status": "employed"},
+    )
+    assert len(drill.context["page"].object_list) == 2
+    client.force_login(world.funder)
+    assert (
+        client.get(reverse("reporting:drill_down", args=[world.programme.uuid])).status_code == 403
+    )
+
+
+def test_export_is_suppressed_for_funders_and_logged(client, world, figures):
+    client.force_login(world.funder)
+    url = reverse("reporting:dashboard", args=[world.programme.uuid])
+    response = client.get(url, {"from": "2024", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["programme", "period", "point", "denominator", "n"]
+    assert rows[1][4] == SMALL
+    record = AccessRecord.objects.get()
+    assert (
+        record.what == "figures_export"
+        and record.user == world.funder
+        and record.filters["suppressed"]
+    )
+
+
+def test_dashboard_queries_do_not_grow(client, world, figures, django_assert_max_num_queries):
+    client.force_login(world.funder)
+    url = reverse("reporting:dashboard", args=[world.programme.uuid])
+    with django_assert_max_num_queries(30) as captured:
+        client.get(url)
+    few = len(captured.captured_queries)
+    _trajectories(world.programme, 2022, ["employed"] * 40 + ["internship"] * 20)
+    snapshot_compute(programme=world.programme)
+    with django_assert_max_num_queries(few):
+        client.get(url)
+
+
+def test_no_snapshot_yet_says_so(client, world):
+    client.force_login(world.coordinator)
+    response = client.get(reverse("reporting:dashboard", args=[world.programme.uuid]))
+    assert "have not been computed yet" in response.content.decode()
+
+
+def test_rounding_and_complementary_suppression_units():
+    assert percent(77 / 152) == "50.7" and percent(0.0005) == "0.1" and percent(None) is None
+    cells = count_cells({"a": 3, "b": 7, "c": 20, "d": 0}, suppress=True)
+    assert [cells[k].hidden for k in "abcd"] == [True, True, False, False]
+    cells = count_cells({"a": 3, "b": 2, "c": 20}, suppress=True)
+    assert [cells[k].text for k in "abc"] == [SMALL, SMALL, "20"]
