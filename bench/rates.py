@@ -146,6 +146,38 @@ def fill() -> None:
         Outcome.objects.bulk_create(outcomes, batch_size=5000)
 
 
+def fill_small(n: int):
+    """One more programme with ``n`` duos (ended, with outcomes)."""
+    from duos.models import Duo, Mentee, Mentor, Outcome
+    from programmes.models import Organisation, Programme
+
+    operator = Organisation.objects.get(slug="bench")
+    programme = Programme.objects.create(
+        operator=operator,
+        name="Small",
+        slug="small",
+        region="brussels",
+        starts_on=dt.date(2015, 1, 1),
+    )
+    mentor = Mentor.objects.create(programme=programme, ref="T", first_name="y", capacity=2)
+    for k in range(n):
+        mentee = Mentee.objects.create(programme=programme, ref=f"S{k}", first_name="x")
+        start = dt.date(2018 + k % 6, 1 + k % 12, 1)
+        duo = Duo.objects.create(
+            programme=programme,
+            mentee=mentee,
+            mentor=mentor,
+            status="ended",
+            started_on=start,
+            ended_on=start + dt.timedelta(days=180),
+            end_reason="completed",
+        )
+        Outcome.objects.create(
+            duo=duo, point="exit", date=duo.ended_on, status=STATUSES[k % 7], source="coordinator"
+        )
+    return programme
+
+
 BARE_SQL = """
 WITH t AS (
   SELECT d.end_reason, d.ended_on,
