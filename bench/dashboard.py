@@ -47,6 +47,11 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.SECURE_SSL_REDIRECT = False
+    # No collectstatic here: plain static storage (production serves the manifest).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     try:
         call_command("migrate", verbosity=0)
         call_command("createcachetable", verbosity=0)
