@@ -2,8 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/duo .venv/bin/python bench/dashboard.py
 
-Fills a `<name>_bench` database like bench/rates.py (10 programmes, 100,000
-duos, ~200,000 outcomes) plus one small programme of 100 duos, computes the
+Fills a `<name>_bench` database like bench/rates.py, with one programme of
+100,000 duos (~200,000 outcomes) and one small programme of 100 duos, computes the
 snapshots, then requests a funder's dashboard 20 times through Django's test
 client (the whole server side: middleware, access checks, template) and prints
 the median time and the number of queries, for the big and the small programme."""
@@ -55,8 +55,12 @@ def main() -> None:
     try:
         call_command("migrate", verbosity=0)
         call_command("createcachetable", verbosity=0)
-        filler.fill()
+        filler.fill(n_programmes=1)  # all 100,000 duos in the funder's programme
         small = filler.fill_small(100)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         from django.contrib.auth import get_user_model
         from django.test import Client
         from django.urls import reverse

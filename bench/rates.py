@@ -66,7 +66,7 @@ def drop_database() -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
 
 
-def fill() -> None:
+def fill(n_programmes: int = N_PROGRAMMES, n_duos: int = N_DUOS) -> None:
     from duos.models import Duo, Mentee, Mentor, Outcome
     from programmes.models import Organisation, Programme
 
@@ -80,9 +80,9 @@ def fill() -> None:
             region="brussels",
             starts_on=dt.date(2015, 1, 1),
         )
-        for i in range(N_PROGRAMMES)
+        for i in range(n_programmes)
     ]
-    per_programme = N_DUOS // N_PROGRAMMES
+    per_programme = n_duos // n_programmes
     for programme in programmes:
         n_mentees = int(per_programme / 1.1)
         mentees = Mentee.objects.bulk_create(
@@ -182,7 +182,7 @@ BARE_SQL = """
 WITH t AS (
   SELECT d.end_reason, d.ended_on,
          EXTRACT(YEAR FROM (SELECT MIN(f.started_on) FROM duos_duo f
-                            WHERE f.mentee_id = d.mentee_id AND f.programme_id = d.programme_id
+                            WHERE f.mentee_id = d.mentee_id
                               AND f.started_on IS NOT NULL)) AS cohort,
          COALESCE(x.status, 'unknown') AS exit_status,
          COALESCE(u.status, 'unknown') AS follow_up_status
@@ -190,8 +190,8 @@ WITH t AS (
   LEFT JOIN duos_outcome x ON x.duo_id = d.id AND x.point = 'exit'
   LEFT JOIN duos_outcome u ON u.duo_id = d.id AND u.point = 'follow_up'
   WHERE d.programme_id = %s AND d.status = 'ended' AND d.started_on IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM duos_duo l WHERE l.programme_id = d.programme_id
-                    AND l.mentee_id = d.mentee_id AND l.started_on > d.started_on)
+    AND NOT EXISTS (SELECT 1 FROM duos_duo l
+                    WHERE l.mentee_id = d.mentee_id AND l.started_on > d.started_on)
 )
 SELECT cohort,
        COUNT(*) AS n_started,

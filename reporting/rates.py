@@ -56,13 +56,12 @@ def last_duos(programme: Programme) -> QuerySet[Duo]:
     conditional counts then read plain columns instead of re-running a
     subquery per count and per row."""
     started = Duo.objects.filter(programme=programme, started_on__isnull=False)
-    later = started.filter(mentee_id=OuterRef("mentee_id"), started_on__gt=OuterRef("started_on"))
+    # A mentee belongs to one programme, so all their duos are this programme's:
+    # the correlated lookups need only (mentee, started_on), an indexed pair.
+    mentee_duos = Duo.objects.filter(mentee_id=OuterRef("mentee_id"), started_on__isnull=False)
+    later = mentee_duos.filter(started_on__gt=OuterRef("started_on"))
     first_start = (
-        started.filter(mentee_id=OuterRef("mentee_id"))
-        .order_by()
-        .values("mentee_id")
-        .annotate(first=Min("started_on"))
-        .values("first")
+        mentee_duos.order_by().values("mentee_id").annotate(first=Min("started_on")).values("first")
     )
     return (
         started.filter(status=Duo.Status.ENDED)
