@@ -184,21 +184,24 @@ WITH t AS (
          EXTRACT(YEAR FROM (SELECT MIN(f.started_on) FROM duos_duo f
                             WHERE f.mentee_id = d.mentee_id
                               AND f.started_on IS NOT NULL)) AS cohort,
+         m.gender, m.age_band_at_entry, m.education_level, m.migration_background,
          COALESCE(x.status, 'unknown') AS exit_status,
          COALESCE(u.status, 'unknown') AS follow_up_status
   FROM duos_duo d
+  JOIN duos_mentee m ON m.id = d.mentee_id
   LEFT JOIN duos_outcome x ON x.duo_id = d.id AND x.point = 'exit'
   LEFT JOIN duos_outcome u ON u.duo_id = d.id AND u.point = 'follow_up'
   WHERE d.programme_id = %s AND d.status = 'ended' AND d.started_on IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM duos_duo l
                     WHERE l.mentee_id = d.mentee_id AND l.started_on > d.started_on)
 )
-SELECT cohort,
+SELECT cohort, gender, age_band_at_entry, education_level, migration_background,
        COUNT(*) AS n_started,
        COUNT(*) FILTER (WHERE end_reason IN ('completed', 'goal_reached')) AS n_completed,
        COUNT(*) FILTER (WHERE ended_on > %s) AS early_started,
        {columns}
-FROM t GROUP BY 1 ORDER BY 1
+FROM t GROUP BY cohort, gender, age_band_at_entry, education_level, migration_background
+ORDER BY 1, 2, 3, 4, 5
 """
 
 

@@ -9,8 +9,9 @@ last duo (latest start) decides the rest:
 - the outcome at a point is the last duo's; none recorded counts as unknown.
 
 Everything is counted in one grouped query per programme with conditional
-aggregation (one row per cohort); all cohorts together is the sum of those
-rows, so the number of queries does not grow with the data.
+aggregation (one row per cohort and combination of breakdown values); all
+cohorts, each cohort and each breakdown are sums of those rows, so the number
+of queries does not grow with the data.
 """
 
 from __future__ import annotations
@@ -98,11 +99,33 @@ def _aggregates(follow_up_cutoff: dt.date) -> dict:
     return counts
 
 
-def cohort_counts(programme: Programme, *, today: dt.date) -> dict[int, dict]:
-    """One query: per cohort year, every conditional count."""
+def grouped_counts(programme: Programme, *, today: dt.date) -> list[dict]:
+    """One query: every conditional count per cohort and combination of the
+    breakdown dimensions (gender, age band, education level, migration
+    background). Every figure is a sum of these rows."""
     cutoff = today - relativedelta(months=programme.follow_up_months)
-    rows = last_duos(programme).values("cohort").annotate(**_aggregates(cutoff)).order_by("cohort")
-    return {row.pop("cohort"): row for row in rows}
+    fields = list(DIMENSIONS.values())
+    return list(
+        last_duos(programme)
+        .values("cohort", *fields)
+        .annotate(**_aggregates(cutoff))
+        .order_by("cohort", *fields)
+    )
+
+
+def cohort_counts(programme: Programme, *, today: dt.date, grouped=None) -> dict[int, dict]:
+    """Per cohort year, every conditional count."""
+    grouped = grouped if grouped is not None else grouped_counts(programme, today=today)
+    per_cohort: dict[int, dict] = {}
+    for row in grouped:
+        _add(per_cohort.setdefault(row["cohort"], {}), row)
+    return per_cohort
+
+
+def _add(into: dict, row: dict) -> None:
+    for key, value in row.items():
+        if "|" in key:  # a count, not a group key
+            into[key] = into.get(key, 0) + value
 
 
 def _row(counts: dict, *, point: str, denominator: str) -> dict:
@@ -130,11 +153,13 @@ def _sum(per_cohort: dict[int, dict]) -> dict:
     return total
 
 
-def programme_rows(programme: Programme, *, today: dt.date | None = None) -> list[dict]:
+def programme_rows(
+    programme: Programme, *, today: dt.date | None = None, grouped=None
+) -> list[dict]:
     """Every figure of the programme: all cohorts (cohort None) then each year,
     each point (exit, follow_up) and denominator (completed, started)."""
     today = today or timezone.localdate()
-    per_cohort = cohort_counts(programme, today=today)
+    per_cohort = cohort_counts(programme, today=today, grouped=grouped)
     rows = []
     for cohort, counts in [(None, _sum(per_cohort)), *sorted(per_cohort.items())]:
         for point in POINTS:
@@ -168,27 +193,24 @@ def _value(raw) -> str:
     return str(raw)
 
 
-def breakdown_rows(programme: Programme, *, today: dt.date) -> list[dict]:
+def breakdown_rows(programme: Programme, *, today: dt.date, grouped=None) -> list[dict]:
     """Per dimension, cohort and value: the same rows as ``programme_rows``.
-
-    One grouped query per dimension (four in all). Migration background is in
-    the snapshot for coordinators; funder screens never show it."""
-    cutoff = today - relativedelta(months=programme.follow_up_months)
+    Migration background is in the snapshot for coordinators; funder screens
+    never show it."""
+    grouped = grouped if grouped is not None else grouped_counts(programme, today=today)
+    sums: dict[tuple, dict] = {}
+    for row in grouped:
+        for dimension, field in DIMENSIONS.items():
+            _add(sums.setdefault((dimension, row["cohort"], _value(row[field])), {}), row)
     rows = []
-    for dimension, field in DIMENSIONS.items():
-        grouped = (
-            last_duos(programme)
-            .values("cohort", field)
-            .annotate(**_aggregates(cutoff))
-            .order_by("cohort", field)
-        )
-        for counts in grouped:
-            cohort, value = counts.pop("cohort"), _value(counts.pop(field))
-            for point in POINTS:
-                for denominator in DENOMINATORS:
-                    row = {"dimension": dimension, "value": value, "cohort": cohort}
-                    row |= {"point": point, "denominator": denominator}
-                    rows.append(row | _row(counts, point=point, denominator=denominator))
+    for (dimension, cohort, value), counts in sorted(
+        sums.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])
+    ):
+        for point in POINTS:
+            for denominator in DENOMINATORS:
+                row = {"dimension": dimension, "value": value, "cohort": cohort}
+                row |= {"point": point, "denominator": denominator}
+                rows.append(row | _row(counts, point=point, denominator=denominator))
     return rows
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from programmes.models import Programme
 
 from .models import RateSnapshot
-from .rates import activity_rows, breakdown_rows, programme_rows
+from .rates import activity_rows, breakdown_rows, grouped_counts, programme_rows
 
 
 def snapshot_compute(*, programme: Programme, trigger: str = "change") -> RateSnapshot:
@@ -18,8 +18,9 @@ def snapshot_compute(*, programme: Programme, trigger: str = "change") -> RateSn
     Running it twice leaves the same figures: the second version equals the first."""
     computed_at = timezone.now()
     today = timezone.localdate(computed_at)
-    rows = programme_rows(programme, today=today)
-    breakdowns = breakdown_rows(programme, today=today)
+    grouped = grouped_counts(programme, today=today)  # the one query of the figures
+    rows = programme_rows(programme, today=today, grouped=grouped)
+    breakdowns = breakdown_rows(programme, today=today, grouped=grouped)
     activity = activity_rows(programme)
     for _attempt in range(3):
         try:
