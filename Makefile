@@ -38,8 +38,8 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 
 messages: install
-	$(RUN_ENV) $(PY) manage.py makemessages -l nl -l fr -l en --no-obsolete
-	$(RUN_ENV) $(PY) manage.py compilemessages
+	$(RUN_ENV) $(PY) manage.py makemessages -l nl -l fr -l en --no-obsolete -i ".venv/*" -i "tests/*" -i "bench/*"
+	$(RUN_ENV) $(PY) manage.py compilemessages --ignore ".venv"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
