@@ -17,6 +17,7 @@ from programmes.services import access_record
 from .dashboard import Period, chart_bars, dashboard
 from .models import RateSnapshot
 from .rates import GROUPS, STATUSES, last_duos
+from .research_export import research_rows
 
 DASHBOARD_ROLES = [Role.COORDINATOR, Role.FUNDER, Role.EVALUATOR]
 
@@ -56,7 +57,15 @@ def programme_dashboard(request: HttpRequest, uuid) -> HttpResponse:
     programme, suppress = _programme_and_scope(request, uuid)
     snapshot = RateSnapshot.objects.filter(programme=programme).order_by("-version").first()
     period = _period(request)
-    context = {"programme": programme, "snapshot": snapshot, "suppress": suppress, "period": period}
+    context = {
+        "programme": programme,
+        "snapshot": snapshot,
+        "suppress": suppress,
+        "period": period,
+        "can_export_research": programmes_for(request.user, [Role.EVALUATOR, Role.COORDINATOR])
+        .filter(pk=programme.pk)
+        .exists(),
+    }
     if snapshot is not None:
         data = dashboard(programme, snapshot, period, suppress=suppress)
         if request.GET.get("format") in ("csv", "xlsx"):
@@ -123,3 +132,22 @@ def drill_down(request: HttpRequest, uuid) -> HttpResponse:
         "reporting/drill_down.html",
         {"programme": programme, "page": page, "point": point, "status": status, "cohort": cohort},
     )
+
+
+@login_required
+def research_export(request: HttpRequest, uuid) -> HttpResponse:
+    """Evaluators (granted the programme) and its coordinators: the pseudonymised
+    duo-level export, logged."""
+    allowed = programmes_for(request.user, [Role.EVALUATOR, Role.COORDINATOR])
+    programme = get_or_deny(allowed=allowed, related=related_programmes(request.user), uuid=uuid)
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    table = research_rows(programme=programme)
+    access_record(
+        request.user,
+        what=AccessRecord.What.RESEARCH_EXPORT,
+        programme=programme,
+        filters=request.GET.dict(),
+        rows=len(table["rows"]),
+        fmt=fmt,
+    )
+    return table_response(**table, filename=f"{programme.slug}-research", fmt=fmt)
