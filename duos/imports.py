@@ -59,9 +59,9 @@ from .spreadsheets import (
     Table,
     as_date,
     cell_error,
-    check_size,
     read_table,
 )
+from .uploads import Confirmation, upload_arguments, upload_confirm, upload_create
 from .vocab import SECTORS
 
 KIND_MODELS: dict[str, type[Mentee] | type[Mentor]] = {"mentee": Mentee, "mentor": Mentor}
@@ -504,53 +504,21 @@ def participant_import_apply(
 # --- the upload, kept between preview and confirmation -----------------------
 
 
-@dataclass(frozen=True)
-class Confirmation:
-    summary: dict[str, dict[str, int]]
-    applied_at: dt.datetime
-    already_applied: bool
-
-
 def data_import_create(actor, *, programme: Programme, filename: str, content: bytes) -> DataImport:
-    """Keep an uploaded participant file until it is confirmed (size checked first)."""
-    check_size(size=len(content), filename=filename)
-    return DataImport.objects.create(
-        programme=programme,
-        kind=ImportKind.PARTICIPANTS,
-        filename=filename[-255:],
-        content=content,
-        uploaded_by=actor,
+    """Keep an uploaded participant file until it is confirmed."""
+    return upload_create(
+        actor, programme=programme, kind=ImportKind.PARTICIPANTS, filename=filename, content=content
     )
 
 
 def data_import_preview(*, data_import: DataImport) -> Preview:
-    return participant_import_preview(
-        programme=data_import.programme,
-        content=bytes(data_import.content),  # a memoryview on PostgreSQL
-        filename=data_import.filename,
-    )
+    return participant_import_preview(**upload_arguments(data_import))
 
 
 def data_import_confirm(actor, *, data_import: DataImport) -> Confirmation:
-    """Apply the upload once: a second confirmation changes nothing and says so."""
-    with transaction.atomic():
-        locked = (
-            DataImport.objects.select_for_update(of=("self",))
-            .select_related("programme")
-            .get(pk=data_import.pk)
-        )
-        if locked.applied_at is not None:
-            return Confirmation(locked.summary, locked.applied_at, already_applied=True)
-        summary = participant_import_apply(
-            actor,
-            programme=locked.programme,
-            content=bytes(locked.content),
-            filename=locked.filename,
-        )
-        locked.applied_at = timezone.now()
-        locked.summary = summary
-        locked.save(update_fields=["applied_at", "summary", "updated_at"])
-        return Confirmation(summary, locked.applied_at, already_applied=False)
+    return upload_confirm(
+        actor, data_import=data_import, kind=ImportKind.PARTICIPANTS, apply=participant_import_apply
+    )
 
 
 # --- the template ------------------------------------------------------------
