@@ -21,9 +21,20 @@ from django.utils.translation import gettext as _
 
 from programmes.models import Programme
 
-from .models import ContractType, Duo, EndReason, Mentee, Mentor, Origin, Outcome, OutcomeStatus
+from .models import (
+    ContractType,
+    Duo,
+    EndReason,
+    ImportKind,
+    Mentee,
+    Mentor,
+    Origin,
+    Outcome,
+    OutcomeStatus,
+)
 from .services import figures_changed
 from .spreadsheets import SpreadsheetError, as_date, cell_error, read_table, where
+from .uploads import upload_confirm, upload_create
 
 REQUIRED = ("mentee_ref", "mentor_ref", "started_on")
 COLUMNS = (
@@ -323,4 +334,40 @@ def apply_file(actor, *, programme: Programme, content: bytes, filename: str) ->
     return summary
 
 
-__all__ = ["COLUMNS", "ImportRejected", "Summary", "apply_file", "plan_file", "where"]
+def preview_file(*, programme: Programme, content: bytes, filename: str) -> dict:
+    """What the import would do, without writing: new and known duos per row."""
+    plans = plan_file(content=content, filename=filename)
+    known = set(
+        Duo.objects.filter(programme=programme, started_on__isnull=False).values_list(
+            "mentee__ref", "started_on"
+        )
+    )
+    rows = [(plan, (plan.mentee_ref, plan.started_on) in known) for plan in plans]
+    new = sum(1 for _plan, exists in rows if not exists)
+    return {"rows": rows[:1000], "total": len(rows), "new": new, "known": len(rows) - new}
+
+
+def _apply_upload(actor, *, programme, content, filename) -> dict:
+    summary = apply_file(actor, programme=programme, content=content, filename=filename)
+    return summary.__dict__
+
+
+def upload_create_duos(actor, *, programme: Programme, filename: str, content: bytes):
+    return upload_create(
+        actor, programme=programme, kind=ImportKind.DUOS, filename=filename, content=content
+    )
+
+
+def upload_confirm_duos(actor, *, data_import):
+    return upload_confirm(actor, data_import=data_import, kind=ImportKind.DUOS, apply=_apply_upload)
+
+
+__all__ = [
+    "COLUMNS",
+    "ImportRejected",
+    "Summary",
+    "apply_file",
+    "plan_file",
+    "preview_file",
+    "where",
+]

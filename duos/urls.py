@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_intake, views_matching, views_public, views_workspace
+from . import views, views_history, views_intake, views_matching, views_public, views_workspace
 
 app_name = "duos"
 
@@ -34,6 +34,22 @@ urlpatterns = [
         name="propose",
     ),
     path("programmes/<uuid:uuid>/matching/", views_matching.programme_matching, name="matching"),
+    path(
+        "programmes/<uuid:uuid>/history-import/",
+        views_history.history_upload,
+        name="history_upload",
+    ),
+    path(
+        "programmes/<uuid:uuid>/history-import/template.csv",
+        views_history.history_template,
+        name="history_template",
+    ),
+    path("history-imports/<uuid:uuid>/", views_history.history_preview, name="history_preview"),
+    path(
+        "history-imports/<uuid:uuid>/confirm/",
+        views_history.history_confirm,
+        name="history_confirm",
+    ),
     path("programmes/<uuid:uuid>/weights/", views_matching.weights_edit, name="weights"),
     path("matching/<uuid:uuid>/", views_matching.matching_run, name="matching_run"),
     path("matching/<uuid:uuid>/resolve/", views_matching.run_resolve, name="run_resolve"),

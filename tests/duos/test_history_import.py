@@ -196,3 +196,34 @@ def test_missing_columns_are_named(db, tmp_path):
             "import_duos", str(tmp_path / "m.csv"), "--programme", "t", "--create", "T", stderr=err
         )
     assert "required columns missing from the header (line 1): mentor_ref" in err.getvalue()
+
+
+def test_browser_upload_preview_confirm_and_access(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("duos:history_upload", args=[world.programme.uuid])
+    for who, status in (("coach", 403), ("funder", 403), ("outsider", 404)):
+        client.force_login(getattr(world, who))
+        assert client.get(url).status_code == status
+    client.force_login(world.coordinator)
+    assert (
+        client.get(reverse("duos:history_template", args=[world.programme.uuid])).status_code == 200
+    )
+    text = f"{HEADER}\nH1,HM1,2021-03-01,2021-09-01,completed,employed,permanent,,\n"
+    response = client.post(url, {"file": SimpleUploadedFile("h.csv", text.encode())})
+    preview = response["Location"]
+    assert "1 duos: 1 new" in client.get(preview).content.decode()
+    assert not Duo.objects.filter(mentee__ref="H1").exists()  # nothing before the confirmation
+    client.post(preview + "confirm/")
+    assert Duo.objects.get(mentee__ref="H1").outcomes.get(point="exit").contract_type == "permanent"
+    bad = f"{HEADER}\nH2,HM1,2021-03-01,2021-09-01,completed,flying,,,\n"
+    response = client.post(url, {"file": SimpleUploadedFile("b.csv", bad.encode())})
+    body = client.get(response["Location"]).content.decode()
+    assert (
+        "line 2 (the header is line 1), column exit_status: &#x27;flying&#x27; is not a status"
+        in body
+    )
+    assert "Confirm import" not in body
+    client.force_login(world.outsider)
+    assert client.get(response["Location"]).status_code == 404
