@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from duos.matching import (  # noqa: E402
+from duos.matching.engine import (  # noqa: E402
     Side,
     component_factors,
     feasible_matrix,

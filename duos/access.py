@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from duos.models import Duo, Meeting, Mentee, Mentor
 from programmes.access import coordinated_programmes, live_memberships, programmes_for
 from programmes.models import Programme, Role
-
-from .models import Duo, Meeting, Mentee, Mentor
 
 
 def mentor_profile(user) -> Mentor | None:

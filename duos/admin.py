@@ -4,7 +4,7 @@ their writes go through the services (capacity lock, rules, audit)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Duo, Meeting, Mentee, Mentor, Outcome
+from duos.models import Duo, Meeting, Mentee, Mentor, Outcome
 
 
 class ParticipantAdmin(admin.ModelAdmin):

@@ -7,4 +7,4 @@ class DuosConfig(AppConfig):
     verbose_name = _("Duos")
 
     def ready(self) -> None:
-        from . import audit  # noqa: F401  (registers the models with auditlog)
+        from duos import audit  # noqa: F401  (registers the models with auditlog)

@@ -6,7 +6,7 @@ happened and who made it without becoming a second copy of personal data.
 
 from auditlog.registry import auditlog
 
-from .models import Duo, Meeting, Mentee, Mentor, Outcome
+from duos.models import Duo, Meeting, Mentee, Mentor, Outcome
 
 _CONTACT = ["first_name", "last_name", "email", "phone", "birth_date", "postcode"]
 

@@ -13,10 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from duos.models import AgeBand, Duo, EndReason, Mentee, Mentor, PipelineStatus
 from programmes.access import coordinated_programmes
 from programmes.models import EducationLevel
-
-from .models import AgeBand, Duo, EndReason, Mentee, Mentor, PipelineStatus
 
 CODE = re.compile(r"^[a-z0-9_]{1,40}$")
 

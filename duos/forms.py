@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from duos.models import (
     CheckInKind,
     ContractType,
     EmploymentStatus,
@@ -17,7 +17,7 @@ from .models import (
     ReferralSource,
     Risk,
 )
-from .vocab import LANGUAGES, SECTORS
+from duos.vocab import LANGUAGES, SECTORS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PARTICIPANT_FIELDS = [

@@ -11,11 +11,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duos import access
+from duos.health import Health, health
+from duos.models import Duo, Meeting, Mentee, Mentor, PipelineStatus
 from programmes.models import Programme
-
-from . import access
-from .health import Health, health
-from .models import Duo, Meeting, Mentee, Mentor, PipelineStatus
 
 
 def with_last_contact(duos: QuerySet[Duo]) -> QuerySet[Duo]:

@@ -4,9 +4,9 @@ import logging
 
 from celery import shared_task
 
-from . import follow_up, workspace
-from .matching_runs import run_execute
-from .models import MatchingRun
+from duos.matching.runs import run_execute
+from duos.models import MatchingRun
+from duos.services import follow_up, workspace
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,11 @@
 from django.urls import path
 
-from . import views, views_history, views_intake, views_matching, views_public, views_workspace
+from duos.views import duo as views
+from duos.views import history as views_history
+from duos.views import matching as views_matching
+from duos.views import people as views_intake
+from duos.views import public as views_public
+from duos.views import workspace as views_workspace
 
 app_name = "duos"
 
@@ -91,7 +96,7 @@ for kind in ("mentee", "mentor"):
     ]
 
 # The coordinator's participant import (duos/views_import.py).
-from . import views_import  # noqa: E402
+from duos.views import imports as views_import  # noqa: E402
 
 urlpatterns += [
     path("programmes/<uuid:uuid>/import/", views_import.import_upload, name="import_upload"),
@@ -113,7 +118,7 @@ urlpatterns += [
 
 # Outcomes: recorded by coordinators, answered by mentees, imported from the
 # employment service (duos/views_outcomes.py).
-from . import views_outcomes  # noqa: E402
+from duos.views import outcomes as views_outcomes  # noqa: E402
 
 urlpatterns += [
     path(

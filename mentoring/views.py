@@ -5,9 +5,9 @@ from django.shortcuts import render
 
 from duos import access as duo_access
 from duos import selectors as duo_selectors
-from duos import workspace
 from duos.models import Duo
-from duos.views_workspace import meeting_form_for
+from duos.services import workspace
+from duos.views.workspace import meeting_form_for
 from programmes.access import programmes_for, roles_of
 from programmes.models import Role
 from programmes.selectors import programmes_with_operator

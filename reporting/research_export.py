@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, 
 from django.db.models.functions import Coalesce
 from numpy import array
 
-from duos.matching import province_of
+from duos.matching.engine import province_of
 from duos.models import AgeBand, Duo
 from programmes.models import Programme
 

@@ -8,7 +8,7 @@ random generator), ``write`` and ``sync`` (idempotent writes), ``seed`` (the
 whole run). It imports ``duos`` because demo data spans every app; nothing in
 ``programmes`` proper imports it."""
 
-from .accounts import ACCOUNTS
-from .seed import seed
+from duos.demo.accounts import ACCOUNTS
+from duos.demo.seed import seed
 
 __all__ = ["ACCOUNTS", "seed"]

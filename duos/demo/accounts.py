@@ -7,10 +7,9 @@ from typing import NamedTuple
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
+from duos.demo.structure import DUO_FOR_A_JOB, TEAM4JOB
+from duos.demo.sync import Tally, upsert
 from programmes.models import Membership, Organisation, Programme, Role
-
-from .structure import DUO_FOR_A_JOB, TEAM4JOB
-from .sync import Tally, upsert
 
 User = get_user_model()
 

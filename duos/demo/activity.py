@@ -7,13 +7,12 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 
+from duos.demo import vocab
+from duos.demo.people import pick
+from duos.demo.profiles import Profile
+from duos.demo.timeline import DAY, Context, DuoPlan
 from duos.models import ContractType, DuoStatus, EndReason, MeetingTopic, OutcomeSource
 from duos.models import OutcomeStatus as S
-
-from . import vocab
-from .people import pick
-from .profiles import Profile
-from .timeline import DAY, Context, DuoPlan
 
 # Topics that come up early in a duo, mid-way and towards its end.
 PHASES = (

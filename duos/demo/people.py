@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from duos.demo import vocab
+from duos.demo.profiles import Profile
 from duos.models import AgeBand, EmploymentStatus, Gender, Origin, ReferralSource
 from programmes.models import EducationLevel, Programme
-
-from . import vocab
-from .profiles import Profile
 
 DEMO_DOMAIN = "demo.invalid"
 

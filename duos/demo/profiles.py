@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from duos.demo.structure import DUO_FOR_A_JOB, MENTORING_NAAR_WERK, TEAM4JOB
 from duos.models import MeetingMode, OutcomeStatus
 from programmes.models import EducationLevel
-
-from .structure import DUO_FOR_A_JOB, MENTORING_NAAR_WERK, TEAM4JOB
 
 Weighted = tuple[tuple[str, int], ...]
 

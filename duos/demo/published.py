@@ -16,11 +16,10 @@ import random
 
 from dateutil.relativedelta import relativedelta
 
+from duos.demo.people import Namer, make_mentee, make_mentor
+from duos.demo.profiles import PROFILES
+from duos.demo.sync import Tally, upsert
 from duos.models import Duo, Mentee, Mentor, Outcome, PipelineStatus
-
-from .people import Namer, make_mentee, make_mentor
-from .profiles import PROFILES
-from .sync import Tally, upsert
 
 # (end reason, exit status, exit contract, follow-up status, count)
 TEAM4JOB_2019 = [

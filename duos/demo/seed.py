@@ -13,16 +13,14 @@ from collections import defaultdict
 from auditlog.context import disable_auditlog
 from django.db import transaction
 
-from programmes.models import Programme
-
-from .accounts import seed_accounts
-from .activity import plan_meetings, plan_outcomes
-from .people import Namer, Person, demo_mentor, make_mentee, make_mentor
-from .profiles import PROFILES, Profile
-from .published import seed_published
-from .structure import seed_fundings, seed_organisations, seed_programmes
-from .sync import Tally
-from .timeline import (
+from duos.demo.accounts import seed_accounts
+from duos.demo.activity import plan_meetings, plan_outcomes
+from duos.demo.people import Namer, Person, demo_mentor, make_mentee, make_mentor
+from duos.demo.profiles import PROFILES, Profile
+from duos.demo.published import seed_published
+from duos.demo.structure import seed_fundings, seed_organisations, seed_programmes
+from duos.demo.sync import Tally
+from duos.demo.timeline import (
     DAY,
     Context,
     DuoPlan,
@@ -38,7 +36,8 @@ from .timeline import (
     settle_mentor,
     trajectory,
 )
-from .write import write_activity, write_duos, write_people
+from duos.demo.write import write_activity, write_duos, write_people
+from programmes.models import Programme
 
 SEED = 2026
 

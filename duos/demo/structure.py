@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from duos.demo.sync import Tally, sync_rows, upsert
 from programmes.models import (
     EducationLevel,
     Funding,
@@ -15,8 +16,6 @@ from programmes.models import (
     Programme,
     Region,
 )
-
-from .sync import Tally, sync_rows, upsert
 
 DUO_FOR_A_JOB = "duo-for-a-job"
 TEAM4JOB = "team4job"

@@ -10,11 +10,10 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from duos.demo import vocab
+from duos.demo.people import Person
 from duos.models import DuoStatus, EndReason, PipelineStatus
 from programmes.models import MatchingWeights
-
-from . import vocab
-from .people import Person
 
 FAR = dt.date.max
 DAY = dt.timedelta(days=1)

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from duos.demo.people import Person, aware
+from duos.demo.sync import Tally, sync_rows, upsert
+from duos.demo.timeline import DuoPlan
 from duos.models import Duo, Meeting, Mentee, Mentor, Outcome
 from programmes.models import Programme
-
-from .people import Person, aware
-from .sync import Tally, sync_rows, upsert
-from .timeline import DuoPlan
 
 
 def write_people(tally: Tally, programme: Programme, people: list[Person], users) -> dict:

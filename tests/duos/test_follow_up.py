@@ -16,9 +16,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from duos import follow_up
 from duos.models import Duo, FollowUpRequest, Outcome
-from duos.services import follow_up_date
+from duos.services import follow_up, follow_up_date
 from duos.tasks import send_follow_up_requests as follow_up_task
 from tests.factories import DuoFactory, MenteeFactory, OutcomeFactory, ProgrammeFactory
 

@@ -10,10 +10,11 @@ import pytest
 from auditlog.models import LogEntry
 from openpyxl import Workbook
 
-from duos import imports, spreadsheets
-from duos.imports import ImportRejected
+from duos.imports import participants as imports
+from duos.imports import reader as spreadsheets
+from duos.imports.participants import ImportRejected
+from duos.imports.reader import SpreadsheetError
 from duos.models import DataImport, Mentee, Mentor, Origin, PipelineStatus
-from duos.spreadsheets import SpreadsheetError
 from tests.factories import MenteeFactory, MentorFactory, ProgrammeFactory, UserFactory
 
 HEADER = list(imports.COLUMNS)

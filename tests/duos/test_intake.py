@@ -8,8 +8,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from duos import eligibility, intake
 from duos.models import Duo, Mentee, Mentor, PipelineStatus, Screening, TrainingAttendance
+from duos.services import eligibility, intake
 from tests.factories import (
     DuoFactory,
     MenteeFactory,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from duos.matching import (
+from duos.matching.engine import (
     Side,
     component_factors,
     feasible_matrix,

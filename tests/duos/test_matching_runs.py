@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from duos import matching_runs
+from duos.matching import runs as matching_runs
 from duos.models import Duo, MatchingRun, PairingExclusion
 from tests.factories import DuoFactory, MenteeFactory, MentorFactory, ProgrammeFactory, UserFactory
 

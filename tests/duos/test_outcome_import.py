@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from duos import outcome_import
+from duos.imports import outcomes as outcome_import
+from duos.imports.outcomes import ImportRejected
 from duos.models import DataImport, ImportKind, Outcome
-from duos.outcome_import import ImportRejected
 from tests.factories import DuoFactory, MenteeFactory, OutcomeFactory
 
 HEADER = list(outcome_import.COLUMNS)

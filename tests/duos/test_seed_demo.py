@@ -16,8 +16,8 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from duos.demo import ACCOUNTS, seed
-from duos.eligibility import age_on
 from duos.models import Duo, DuoStatus, EndReason, Meeting, Mentee, Mentor, Outcome, PipelineStatus
+from duos.services.eligibility import age_on
 from programmes.models import Membership, Programme, Role
 
 EMAILS = [account.email for account in ACCOUNTS]

@@ -9,8 +9,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from duos import workspace
 from duos.models import Concern, Duo, Meeting
+from duos.services import workspace
 from tests.factories import DuoFactory, MeetingFactory, OutcomeFactory
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

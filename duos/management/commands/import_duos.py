@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db import transaction
 
-from duos.history_import import ImportRejected, apply_file, plan_file
+from duos.imports.history import ImportRejected, apply_file, plan_file
 from programmes.models import Organisation, OrganisationKind, Programme, Region
 
 

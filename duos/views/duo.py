@@ -7,13 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from duos import access, selectors, services
+from duos.forms import CheckInForm, CoachForm, ConcernForm, DeclineForm, IntroductionForm
+from duos.models import Duo, Mentor
+from duos.views import people as views_intake
+from duos.views.workspace import meeting_form_for
 from programmes.access import coaches_of, coordinated_programmes, get_or_deny, programmes_for
 from programmes.models import Programme, Role
-
-from . import access, selectors, services, views_intake
-from .forms import CheckInForm, CoachForm, ConcernForm, DeclineForm, IntroductionForm
-from .models import Duo, Mentor
-from .views_workspace import meeting_form_for
 
 PAGE_SIZE = 50
 

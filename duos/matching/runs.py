@@ -16,11 +16,8 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring.celery import send_task_on_commit
-from programmes.models import MatchingWeights, Programme
-
-from . import matching
-from .models import (
+from duos.matching import engine as matching
+from duos.models import (
     AvailableSlot,
     Duo,
     MatchDraft,
@@ -30,8 +27,10 @@ from .models import (
     PairingExclusion,
     PipelineStatus,
 )
-from .services import duo_propose
-from .vocab import LANGUAGES, SECTORS
+from duos.services import duo_propose
+from duos.vocab import LANGUAGES, SECTORS
+from mentoring.celery import send_task_on_commit
+from programmes.models import MatchingWeights, Programme
 
 RUN_TASK = "duos.run_matching"
 

@@ -11,45 +11,28 @@ keyed by field where one field is at fault.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 from auditlog.context import set_actor
-from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring.celery import send_task_on_commit
-from programmes.services import account_for, deactivate_if_unused, send_invitation
-
-from .models import Duo, DuoFeedback, EndReason, Meeting, Mentee, Mentor, Outcome, PipelineStatus
+from duos.models import (
+    Duo,
+    DuoFeedback,
+    EndReason,
+    Mentee,
+    Mentor,
+    Outcome,
+    PipelineStatus,
+)
+from duos.services.figures import figures_changed
+from duos.services.outcomes import outcome_record
 
 
 class CapacityError(ValidationError):
     """The mentor has no free slot left."""
-
-
-RECOMPUTE_TASK = "reporting.recompute_programme"
-
-
-def figures_changed(programme_id: int) -> None:
-    """Ask reporting (by task name: no upward import) to recompute the programme's
-    figures after the commit; a burst of changes gives one run."""
-    send_task_on_commit(
-        RECOMPUTE_TASK,
-        kwargs={"programme_id": programme_id},
-        coalesce=f"figures:{programme_id}",
-        countdown=settings.RECOMPUTE_DELAY_SECONDS,
-    )
-
-
-def follow_up_date(duo: Duo) -> dt.date | None:
-    """The follow-up point: the duo's end plus the programme's horizon."""
-    if duo.ended_on is None:
-        return None
-    return duo.ended_on + relativedelta(months=duo.programme.follow_up_months)
 
 
 def _set_status(participant: Mentee | Mentor, status: str) -> None:
@@ -61,9 +44,6 @@ def _set_status(participant: Mentee | Mentor, status: str) -> None:
 
 def _active_duo_count(mentor: Mentor) -> int:
     return Duo.objects.filter(mentor=mentor, status=Duo.Status.ACTIVE).count()
-
-
-# --- duos ------------------------------------------------
 
 
 def duo_propose(
@@ -200,203 +180,9 @@ def duo_end(actor, *, duo: Duo, ended_on: dt.date, end_reason: str) -> Duo:
         return duo
 
 
-# --- meetings ------------------------------------------------
-
-
-def _clean_meeting(
-    duo: Duo, *, date: dt.date, minutes: int, mode: str, topics: Iterable[str]
-) -> list[str]:
-    errors: dict[str, str] = {}
-    today = timezone.localdate()
-    if duo.status not in (Duo.Status.ACTIVE, Duo.Status.ENDED):
-        errors["__all__"] = _("Meetings are logged only for a duo that has started.")
-    elif date > today:
-        errors["date"] = _("A meeting cannot be in the future.")
-    elif date < duo.started_on:
-        errors["date"] = _("The duo started on %(date)s: a meeting cannot be earlier.") % {
-            "date": duo.started_on
-        }
-    elif duo.ended_on and date > duo.ended_on + dt.timedelta(days=Meeting.MAX_DAYS_AFTER_END):
-        errors["date"] = _(
-            "The duo ended on %(date)s: a meeting can be at most %(days)s days later."
-        ) % {
-            "date": duo.ended_on,
-            "days": Meeting.MAX_DAYS_AFTER_END,
-        }
-    if not 1 <= minutes <= 720:
-        errors["minutes"] = _("A meeting lasts between 1 and 720 minutes.")
-    if mode not in Meeting.Mode.values:
-        errors["mode"] = _("'%(value)s' is not a meeting mode.") % {"value": mode}
-    topics = list(dict.fromkeys(topics))
-    unknown = [t for t in topics if t not in Meeting.Topic.values]
-    if unknown:
-        errors["topics"] = _("Unknown topic: %(value)s.") % {"value": ", ".join(unknown)}
-    if errors:
-        raise ValidationError(errors)
-    return topics
-
-
-def meeting_record(
-    actor,
-    *,
-    duo: Duo,
-    date: dt.date,
-    minutes: int,
-    mode: str,
-    topics: Iterable[str] = (),
-    note: str = "",
-    client_token=None,
-) -> Meeting:
-    """Log a meeting: never in the future, not before the start, at most 7 days after the end.
-
-    ``client_token`` is the form's one-time token: submitting the same form twice
-    returns the meeting saved the first time instead of logging a second one."""
-    with transaction.atomic(), set_actor(actor):
-        # Re-read under a lock: the duo may have ended since the caller loaded it.
-        duo = Duo.objects.select_for_update(of=("self",)).get(pk=duo.pk)
-        if client_token is not None:
-            existing = Meeting.objects.filter(client_token=client_token, duo=duo).first()
-            if existing is not None:
-                return existing
-        topics = _clean_meeting(duo, date=date, minutes=minutes, mode=mode, topics=topics)
-        return Meeting.objects.create(
-            duo=duo,
-            date=date,
-            minutes=minutes,
-            mode=mode,
-            topics=topics,
-            note=note.strip(),
-            logged_by=actor,
-            client_token=client_token,
-        )
-
-
-def meeting_update(
-    actor,
-    *,
-    meeting: Meeting,
-    date: dt.date,
-    minutes: int,
-    mode: str,
-    topics: Iterable[str] = (),
-    note: str = "",
-) -> Meeting:
-    """Its author may correct a meeting for 14 days after logging it."""
-    if actor is None or actor.pk is None or meeting.logged_by_id != actor.pk:
-        raise ValidationError(_("Only the person who logged this meeting may edit it."))
-    if timezone.now() - meeting.created_at > dt.timedelta(days=Meeting.EDITABLE_DAYS):
-        raise ValidationError(
-            _("A meeting can be edited for %(days)s days after it was logged.")
-            % {"days": Meeting.EDITABLE_DAYS}
-        )
-    topics = _clean_meeting(meeting.duo, date=date, minutes=minutes, mode=mode, topics=topics)
-    with transaction.atomic(), set_actor(actor):
-        meeting.date, meeting.minutes, meeting.mode = date, minutes, mode
-        meeting.topics, meeting.note = topics, note.strip()
-        meeting.save()
-        return meeting
-
-
-# --- outcomes ------------------------------------------------
-
-
-def outcome_record(
-    actor,
-    *,
-    duo: Duo,
-    point: str,
-    status: str,
-    source: str,
-    date: dt.date | None = None,
-    contract_type: str = "",
-    note: str = "",
-) -> Outcome:
-    """Record the duo's outcome at a point; a second call for the same point corrects it."""
-    errors: dict[str, str] = {}
-    if point not in Outcome.Point.values:
-        errors["point"] = _("'%(value)s' is not an outcome point.") % {"value": point}
-    if status not in Outcome.Status.values:
-        errors["status"] = _("'%(value)s' is not a status.") % {"value": status}
-    if source not in Outcome.Source.values:
-        errors["source"] = _("'%(value)s' is not an outcome source.") % {"value": source}
-    if contract_type and contract_type not in Outcome.Contract.values:
-        errors["contract_type"] = _("'%(value)s' is not a contract type.") % {
-            "value": contract_type
-        }
-    elif contract_type and status != Outcome.Status.EMPLOYED:
-        errors["contract_type"] = _("A contract type goes only with the status 'employed'.")
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic(), set_actor(actor):
-        duo = Duo.objects.select_for_update(of=("self",)).select_related("programme").get(pk=duo.pk)
-        if duo.status != Duo.Status.ENDED:
-            raise ValidationError(_("Outcomes are recorded once the duo has ended."))
-        if date is None:
-            date = duo.ended_on if point == Outcome.Point.EXIT else follow_up_date(duo)
-        if date < duo.started_on:
-            raise ValidationError({"date": _("An outcome cannot be dated before the duo started.")})
-        outcome, _created = Outcome.objects.update_or_create(
-            duo=duo,
-            point=point,
-            defaults={
-                "date": date,
-                "status": status,
-                "contract_type": contract_type,
-                "source": source,
-                "note": note.strip(),
-                "recorded_by": actor,
-            },
-        )
-        figures_changed(duo.programme_id)
-        return outcome
-
-
-# --- mentor accounts ------------------------------------------------
-
-
-def mentor_account_invite(actor, *, mentor: Mentor, request_base: str) -> Mentor:
-    """Give a mentor an account: their e-mail is their login."""
-    if not mentor.email:
-        raise ValidationError(_("Record the mentor's e-mail address first: it is their login."))
-    with transaction.atomic(), set_actor(actor):
-        mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
-        user, _created = account_for(
-            email=mentor.email, first_name=mentor.first_name, last_name=mentor.last_name
-        )
-        other = Mentor.objects.filter(user=user).exclude(pk=mentor.pk).first()
-        if other is not None:
-            raise ValidationError(
-                _("%(email)s already signs in as a mentor of %(programme)s.")
-                % {"email": user.email, "programme": other.programme}
-            )
-        mentor.user = user
-        mentor.save(update_fields=["user", "updated_at"])
-        if not user.has_usable_password():
-            transaction.on_commit(
-                lambda: send_invitation(user=user, inviter=actor, request_base=request_base)
-            )
-        return mentor
-
-
-def mentor_account_revoke(actor, *, mentor: Mentor) -> Mentor:
-    """The mentor loses their account's access to the programme at once."""
-    with transaction.atomic(), set_actor(actor):
-        # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to user.
-        mentor = (
-            Mentor.objects.select_for_update(of=("self",)).select_related("user").get(pk=mentor.pk)
-        )
-        user = mentor.user
-        if user is None:
-            return mentor
-        mentor.user = None
-        mentor.save(update_fields=["user", "updated_at"])
-        deactivate_if_unused(type(user).objects.get(pk=user.pk))  # fresh: no cached profile
-        return mentor
-
-
-# --- proposals, closing and coaching ----------------------------------------------
-
 REMATCH_BONUS_DAYS = 30
+
+
 EARLY_END_REASONS = {
     EndReason.MENTEE_WITHDREW,
     EndReason.MENTOR_WITHDREW,

@@ -19,12 +19,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from duos.health import Health, health
+from duos.models import CheckIn, CheckInKind, Concern, Duo, Outcome, Risk
+from duos.selectors import with_last_contact
 from programmes.access import coordinated_programmes
 from programmes.models import Membership, Role
-
-from .health import Health, health
-from .models import CheckIn, CheckInKind, Concern, Duo, Outcome, Risk
-from .selectors import with_last_contact
 
 logger = logging.getLogger(__name__)
 User = get_user_model()

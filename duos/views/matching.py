@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from duos import access, services
+from duos.forms import CloseForm, CoachForm, DeclineForm, IntroductionForm, WeightsForm
+from duos.matching import runs as matching_runs
+from duos.models import Duo, MatchDraft, MatchingRun
+from duos.views.people import add_errors, person_or_deny
 from programmes.access import coaches_of, coordinated_programmes, get_or_deny
 from programmes.models import MatchingWeights
-
-from . import access, matching_runs, services
-from .forms import CloseForm, CoachForm, DeclineForm, IntroductionForm, WeightsForm
-from .models import Duo, MatchDraft, MatchingRun
-from .views_intake import add_errors, person_or_deny
 
 
 def _programme(request: HttpRequest, uuid):

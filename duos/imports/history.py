@@ -19,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programmes.models import Programme
-
-from .models import (
+from duos.imports.flow import upload_confirm, upload_create
+from duos.imports.reader import SpreadsheetError, as_date, cell_error, read_table, where
+from duos.models import (
     ContractType,
     Duo,
     EndReason,
@@ -32,9 +32,8 @@ from .models import (
     Outcome,
     OutcomeStatus,
 )
-from .services import figures_changed
-from .spreadsheets import SpreadsheetError, as_date, cell_error, read_table, where
-from .uploads import upload_confirm, upload_create
+from duos.services import figures_changed
+from programmes.models import Programme
 
 REQUIRED = ("mentee_ref", "mentor_ref", "started_on")
 COLUMNS = (

@@ -7,10 +7,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
+from duos.forms import MenteeApplicationForm, MentorApplicationForm
+from duos.services import intake
 from programmes.models import Programme
-
-from . import intake
-from .forms import MenteeApplicationForm, MentorApplicationForm
 
 FORMS = {"mentee": MenteeApplicationForm, "mentor": MentorApplicationForm}
 LIMIT_PER_HOUR = 5

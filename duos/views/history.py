@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from duos import access
+from duos.imports import history as history_import
+from duos.imports.flow import upload_arguments
+from duos.models import DataImport, ImportKind
+from duos.views.imports import ParticipantUploadForm
 from programmes.access import coordinated_programmes, get_or_deny
 from programmes.exports import table_response
-
-from . import access, history_import
-from .models import DataImport, ImportKind
-from .uploads import upload_arguments
-from .views_import import ParticipantUploadForm
 
 DONE = gettext_lazy(
     "Import done: %(created)s duos created, %(updated)s updated, %(unchanged)s unchanged."

@@ -29,13 +29,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from duos import access, services
+from duos.imports import outcomes as outcome_import
+from duos.imports import reader as spreadsheets
+from duos.models import ContractType, DataImport, Duo, ImportKind, Outcome, OutcomeSource
+from duos.services import follow_up
+from duos.views.people import add_errors
 from programmes.access import coordinated_programmes, get_or_deny
 from programmes.exports import table_response
 from programmes.models import Programme
-
-from . import access, follow_up, outcome_import, services, spreadsheets
-from .models import ContractType, DataImport, Duo, ImportKind, Outcome, OutcomeSource
-from .views_intake import add_errors
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ROWS_SHOWN = 1000

@@ -14,21 +14,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from programmes.access import coordinated_programmes, get_or_deny
-from programmes.exports import table_response
-from programmes.models import AccessRecord
-from programmes.services import access_record
-
-from . import access, intake, selectors
-from .filters import DuoFilter, MenteeFilter, MentorFilter
-from .forms import (
+from duos import access, selectors
+from duos.filters import DuoFilter, MenteeFilter, MentorFilter
+from duos.forms import (
     AttendanceForm,
     MenteeScreeningForm,
     ScreeningForm,
     TrainingSessionForm,
     WithdrawForm,
 )
-from .models import Mentee, Mentor, PipelineStatus, TrainingSession
+from duos.models import Mentee, Mentor, PipelineStatus, TrainingSession
+from duos.services import intake
+from programmes.access import coordinated_programmes, get_or_deny
+from programmes.exports import table_response
+from programmes.models import AccessRecord
+from programmes.services import access_record
 
 PAGE_SIZE = 50
 KINDS = {"mentee": Mentee, "mentor": Mentor}

@@ -15,12 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from duos import access, services
+from duos.forms import CheckInForm, ConcernForm, MeetingForm, ResolutionForm
+from duos.models import Concern, Duo, Meeting
+from duos.services import workspace
+from duos.views.people import add_errors
 from programmes.access import coordinated_programmes, get_or_deny
-
-from . import access, services, workspace
-from .forms import CheckInForm, ConcernForm, MeetingForm, ResolutionForm
-from .models import Concern, Duo, Meeting
-from .views_intake import add_errors
 
 
 def meeting_form_for(user, duo: Duo) -> MeetingForm:

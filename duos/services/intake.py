@@ -15,10 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from programmes.models import Programme
-
-from . import eligibility
-from .models import (
+from duos.models import (
     AgeBand,
     Duo,
     Mentee,
@@ -29,6 +26,8 @@ from .models import (
     TrainingAttendance,
     TrainingSession,
 )
+from duos.services import eligibility
+from programmes.models import Programme
 
 CONSENT_VERSION = "2026-11"
 SPECIAL_FIELDS = ("migration_background", "disability")

@@ -38,11 +38,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from programmes.models import Programme
-
-from .models import DataImport, Duo, ImportKind, Mentee, Outcome
-from .services import follow_up_date, outcome_record
-from .spreadsheets import (
+from duos.imports.flow import Confirmation, upload_arguments, upload_confirm, upload_create
+from duos.imports.reader import (
     Cell,
     SpreadsheetError,
     Table,
@@ -50,7 +47,9 @@ from .spreadsheets import (
     cell_error,
     read_table,
 )
-from .uploads import Confirmation, upload_arguments, upload_confirm, upload_create
+from duos.models import DataImport, Duo, ImportKind, Mentee, Outcome
+from duos.services import follow_up_date, outcome_record
+from programmes.models import Programme
 
 COLUMNS = ("jobseeker_ref", "point", "status", "contract", "date")
 REQUIRED_COLUMNS = ("jobseeker_ref", "point", "status")

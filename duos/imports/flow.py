@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from duos.imports.reader import check_size
+from duos.models import DataImport
 from programmes.models import Programme
-
-from .models import DataImport
-from .spreadsheets import check_size
 
 
 @dataclass(frozen=True)

@@ -31,11 +31,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duos.models import Duo, FollowUpRequest, Outcome
+from duos.services.outcomes import follow_up_date, outcome_record
+from duos.services.workspace import _mail
 from programmes.models import Programme
-
-from .models import Duo, FollowUpRequest, Outcome
-from .services import follow_up_date, outcome_record
-from .workspace import _mail
 
 logger = logging.getLogger(__name__)
 

@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from duos import access
+from duos.imports import participants as imports
+from duos.imports import reader as spreadsheets
+from duos.models import DataImport, EmploymentStatus, Gender, ImportKind
+from duos.vocab import SECTORS
 from programmes.access import coordinated_programmes, get_or_deny
 from programmes.exports import table_response
 from programmes.models import EducationLevel, Programme
-
-from . import access, imports, spreadsheets
-from .models import DataImport, EmploymentStatus, Gender, ImportKind
-from .vocab import SECTORS
 
 ROWS_SHOWN = 1000  # the preview lists this many rows; the counts cover them all
 RECENT_UPLOADS = 10

@@ -11,9 +11,8 @@ from dataclasses import asdict, dataclass
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 
+from duos.models import Mentee, Mentor
 from programmes.models import EducationLevel, Programme
-
-from .models import Mentee, Mentor
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from programmes.models import EducationLevel, Programme
-
-from .models import (
+from duos.imports.flow import Confirmation, upload_arguments, upload_confirm, upload_create
+from duos.imports.reader import (
+    Cell,
+    SpreadsheetError,
+    Table,
+    as_date,
+    cell_error,
+    read_table,
+)
+from duos.models import (
     DataImport,
     EmploymentStatus,
     Gender,
@@ -53,16 +60,8 @@ from .models import (
     Origin,
     PipelineStatus,
 )
-from .spreadsheets import (
-    Cell,
-    SpreadsheetError,
-    Table,
-    as_date,
-    cell_error,
-    read_table,
-)
-from .uploads import Confirmation, upload_arguments, upload_confirm, upload_create
-from .vocab import SECTORS
+from duos.vocab import SECTORS
+from programmes.models import EducationLevel, Programme
 
 KIND_MODELS: dict[str, type[Mentee] | type[Mentor]] = {"mentee": Mentee, "mentor": Mentor}
 COMMON_COLUMNS = (

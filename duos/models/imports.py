@@ -1,0 +1,35 @@
+"""Uploaded spreadsheets waiting for their preview and confirmation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from duos.models.choices import ImportKind, _choice_check
+from programmes.models import Programme, PublicIdModel
+
+
+class DataImport(PublicIdModel):
+    """An uploaded spreadsheet kept between its preview and its confirmation."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="imports", verbose_name=_("programme")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [_choice_check("kind", ImportKind, "import_kind_valid")]
+
+    def __str__(self) -> str:
+        return self.filename
