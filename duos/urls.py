@@ -2,7 +2,10 @@ from django.urls import path
 
 from duos.views import duo as views
 from duos.views import history as views_history
+from duos.views import imports as views_import
 from duos.views import matching as views_matching
+from duos.views import outcome_imports
+from duos.views import outcomes as views_outcomes
 from duos.views import people as views_intake
 from duos.views import public as views_public
 from duos.views import workspace as views_workspace
@@ -95,8 +98,6 @@ for kind in ("mentee", "mentor"):
         ),
     ]
 
-# The coordinator's participant import (duos/views_import.py).
-from duos.views import imports as views_import  # noqa: E402
 
 urlpatterns += [
     path("programmes/<uuid:uuid>/import/", views_import.import_upload, name="import_upload"),
@@ -116,9 +117,6 @@ urlpatterns += [
     path("imports/<uuid:uuid>/confirm/", views_import.import_confirm, name="import_confirm"),
 ]
 
-# Outcomes: recorded by coordinators, answered by mentees, imported from the
-# employment service (duos/views_outcomes.py).
-from duos.views import outcomes as views_outcomes  # noqa: E402
 
 urlpatterns += [
     path(
@@ -129,29 +127,29 @@ urlpatterns += [
     path("follow-up/<str:token>/", views_outcomes.follow_up_answer, name="follow_up_answer"),
     path(
         "programmes/<uuid:uuid>/outcome-import/",
-        views_outcomes.outcome_import_upload,
+        outcome_imports.outcome_import_upload,
         name="outcome_import_upload",
     ),
     path(
         "programmes/<uuid:uuid>/outcome-import/template.csv",
-        views_outcomes.outcome_import_template,
+        outcome_imports.outcome_import_template,
         {"fmt": "csv"},
         name="outcome_import_template",
     ),
     path(
         "programmes/<uuid:uuid>/outcome-import/template.xlsx",
-        views_outcomes.outcome_import_template,
+        outcome_imports.outcome_import_template,
         {"fmt": "xlsx"},
         name="outcome_import_template_xlsx",
     ),
     path(
         "programmes/<uuid:uuid>/outcome-import/<uuid:import_uuid>/",
-        views_outcomes.outcome_import_preview,
+        outcome_imports.outcome_import_preview,
         name="outcome_import_preview",
     ),
     path(
         "programmes/<uuid:uuid>/outcome-import/<uuid:import_uuid>/confirm/",
-        views_outcomes.outcome_import_confirm,
+        outcome_imports.outcome_import_confirm,
         name="outcome_import_confirm",
     ),
 ]
