@@ -7,4 +7,4 @@ class DuosConfig(AppConfig):
     verbose_name = _("Duos")
 
     def ready(self) -> None:
-        from duos import audit  # noqa: F401  (registers the models with auditlog)
+        from duos import access, audit  # noqa: F401  (mentor role; models in auditlog)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid as uuidlib
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -286,6 +288,19 @@ class MeetingForm(forms.Form):
         label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+
+def meeting_form_for(duo, *, last_meeting=None) -> MeetingForm:
+    """Today, and the minutes and place this person used last time."""
+    return MeetingForm(
+        initial={
+            "date": timezone.localdate(),
+            "minutes": last_meeting.minutes if last_meeting else 60,
+            "mode": last_meeting.mode if last_meeting else MeetingMode.WORKPLACE,
+            "client_token": uuidlib.uuid4(),
+        },
+        prefix=f"duo-{duo.pk}",
+    )
 
 
 class ConcernForm(forms.Form):

@@ -6,14 +6,27 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
+from dateutil.relativedelta import relativedelta
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duos import access
 from duos.health import Health, health
-from duos.models import Duo, Meeting, Mentee, Mentor, PipelineStatus
+from duos.models import Concern, Duo, DuoFeedback, Meeting, Mentee, Mentor, Outcome, PipelineStatus
+from programmes.access import coordinated_programmes
 from programmes.models import Programme
 
 
@@ -113,6 +126,10 @@ def pipeline_counts(programmes: QuerySet[Programme]) -> dict[int, PipelineCounts
     for programme_id, n in silent.items():
         counts[programme_id].silent_duos = n
     return counts
+
+
+def programme_pipeline(programme: Programme) -> PipelineCounts:
+    return pipeline_counts(Programme.objects.filter(pk=programme.pk))[programme.pk]
 
 
 def programme_duo_counts(programme: Programme) -> dict[str, int]:
@@ -218,11 +235,18 @@ class Event:
     label: str = ""
 
 
-def duo_timeline(duo: Duo, *, private: bool) -> list[Event]:
-    """Meetings, status changes and outcomes; check-ins and concerns only when
-    ``private`` (coaches and coordinators). A fixed number of queries."""
-    events = [Event(m.date, "meeting", m) for m in duo_meetings(duo)]
-    events += [Event(o.date, "outcome", o) for o in duo.outcomes.all()]
+def duo_timeline(duo: Duo, *, view: access.DuoView, reader) -> list[Event]:
+    """Meetings and status changes for everyone who sees the duo; outcomes,
+    check-ins and every concern only where ``view`` allows them; a mentor's own
+    concerns, to see whether they were handled. Meeting notes a reader may not
+    read are left out of the events. A fixed number of queries."""
+    events = []
+    for meeting in duo_meetings(duo):
+        meeting.note_shown = view.all_meeting_notes or meeting.logged_by_id == reader.pk
+        meeting.editable = meeting.logged_by_id == reader.pk
+        events.append(Event(meeting.date, "meeting", meeting))
+    if view.outcomes:
+        events += [Event(o.date, "outcome", o) for o in duo.outcomes.all()]
     for on, label in (
         (duo.proposed_on, _("Proposed")),
         (duo.started_on, _("Started")),
@@ -230,13 +254,71 @@ def duo_timeline(duo: Duo, *, private: bool) -> list[Event]:
     ):
         if on:
             events.append(Event(on, "status", label=label))
-    if private:
+    if view.support:
         events += [Event(c.on, "check_in", c) for c in duo.check_ins.select_related("author")]
-        events += [
-            Event(timezone.localtime(c.created_at).date(), "concern", c)
-            for c in duo.concerns.select_related("raised_by", "handled_by")
-        ]
+    concerns = duo.concerns.select_related("raised_by", "handled_by")
+    if not view.support:
+        concerns = concerns.filter(raised_by=reader)
+    events += [Event(timezone.localtime(c.created_at).date(), "concern", c) for c in concerns]
     return sorted(events, key=lambda e: e.on, reverse=True)
+
+
+def duo_feedback(duo: Duo) -> QuerySet[DuoFeedback]:
+    return duo.feedback.order_by("respondent")
+
+
+def last_meeting_logged_by(user) -> Meeting | None:
+    """The minutes and place this person used last time prefill the form."""
+    return Meeting.objects.filter(logged_by=user).order_by("-created_at").first()
+
+
+def mentor_proposals(user) -> QuerySet[Duo]:
+    return (
+        access.duos_for(user)
+        .filter(mentor__user=user, status=Duo.Status.PROPOSED)
+        .select_related("mentee")
+    )
+
+
+# --- the homes' to-do --------------------------------------------------------------
+
+
+def open_concerns(duos: QuerySet[Duo]) -> QuerySet[Concern]:
+    return (
+        Concern.objects.filter(duo__in=duos.values("pk"), handled_at__isnull=True)
+        .select_related("duo__mentee", "duo__mentor", "raised_by")
+        .order_by("-urgent", "created_at")
+    )
+
+
+def ending_soon(duos: QuerySet[Duo], *, within_days: int = 30) -> QuerySet[Duo]:
+    today = timezone.localdate()
+    return (
+        duos.filter(
+            status=Duo.Status.ACTIVE,
+            planned_end_on__gte=today,
+            planned_end_on__lte=today + dt.timedelta(days=within_days),
+        )
+        .select_related("mentee", "mentor", "programme")
+        .order_by("planned_end_on")
+    )
+
+
+def follow_ups_due(user) -> QuerySet[Duo]:
+    """Ended duos of the coordinator's programmes whose follow-up point (end +
+    the programme's horizon) has passed, without a follow-up outcome yet."""
+    today = timezone.localdate()
+    due = Q(pk__in=[])
+    for programme in coordinated_programmes(user).only("pk", "follow_up_months"):
+        cutoff = today - relativedelta(months=programme.follow_up_months)
+        due |= Q(programme=programme, ended_on__lte=cutoff)
+    has_follow_up = Outcome.objects.filter(duo=OuterRef("pk"), point=Outcome.Point.FOLLOW_UP)
+    return (
+        Duo.objects.filter(due, status=Duo.Status.ENDED)
+        .exclude(Exists(has_follow_up))
+        .select_related("mentee", "programme")
+        .order_by("ended_on")
+    )
 
 
 def mentor_progress(duo: Duo, today: dt.date | None = None) -> dict:

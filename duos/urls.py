@@ -7,6 +7,7 @@ from duos.views import matching as views_matching
 from duos.views import outcome_imports
 from duos.views import outcomes as views_outcomes
 from duos.views import people as views_intake
+from duos.views import programme as views_programme
 from duos.views import public as views_public
 from duos.views import workspace as views_workspace
 
@@ -15,12 +16,12 @@ app_name = "duos"
 urlpatterns = [
     path("apply/<slug:slug>/thanks/", views_public.apply_thanks, name="apply_thanks"),
     path("apply/<slug:slug>/<str:kind>/", views_public.apply, name="apply"),
-    path("programmes/<uuid:uuid>/", views.programme_overview, name="programme"),
+    path("programmes/<uuid:uuid>/", views_programme.programme_overview, name="programme"),
     path("programmes/<uuid:uuid>/training/", views_intake.training_list, name="training_list"),
     path("training/<uuid:uuid>/", views_intake.training_detail, name="training_detail"),
     path("mentees/", views_intake.mentee_list, name="mentee_list"),
     path("mentors/", views_intake.mentor_list, name="mentor_list"),
-    path("mentors/<uuid:uuid>/account/", views.mentor_account, name="mentor_account"),
+    path("mentors/<uuid:uuid>/account/", views_intake.mentor_account, name="mentor_account"),
     path("duos/", views.duo_list, name="duo_list"),
     path("duos/<uuid:uuid>/", views.duo_detail, name="duo_detail"),
     path("duos/<uuid:uuid>/action/", views_matching.duo_action, name="duo_action"),

@@ -8,24 +8,23 @@ import datetime as dt
 import logging
 
 from auditlog.context import set_actor
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from duos.health import Health, health
-from duos.models import CheckIn, CheckInKind, Concern, Duo, Outcome, Risk
+from duos.models import CheckIn, CheckInKind, Concern, Duo, Risk
 from duos.selectors import with_last_contact
-from programmes.access import coordinated_programmes
 from programmes.models import Membership, Role
 
 logger = logging.getLogger(__name__)
+
+
 User = get_user_model()
 
 
@@ -46,9 +45,6 @@ def _coordinator_emails(duo: Duo) -> list[str]:
         user__is_active=True,
     ).select_related("user")
     return sorted({m.user.email for m in memberships if m.user.email})
-
-
-# --- concerns and check-ins ---------------------------------------------------------
 
 
 def concern_raise(actor, *, duo: Duo, text: str, urgent: bool) -> Concern:
@@ -99,50 +95,6 @@ def check_in_record(actor, *, duo: Duo, kind: str, on: dt.date, note: str, risk:
         return CheckIn.objects.create(
             duo=duo, author=actor, kind=kind, on=on, note=note.strip(), risk=risk
         )
-
-
-# --- reads for the homes ------------------------------------------------------------
-
-
-def open_concerns(duos: QuerySet[Duo]) -> QuerySet[Concern]:
-    return (
-        Concern.objects.filter(duo__in=duos.values("pk"), handled_at__isnull=True)
-        .select_related("duo__mentee", "duo__mentor", "raised_by")
-        .order_by("-urgent", "created_at")
-    )
-
-
-def ending_soon(duos: QuerySet[Duo], *, within_days: int = 30) -> QuerySet[Duo]:
-    today = timezone.localdate()
-    return (
-        duos.filter(
-            status=Duo.Status.ACTIVE,
-            planned_end_on__gte=today,
-            planned_end_on__lte=today + dt.timedelta(days=within_days),
-        )
-        .select_related("mentee", "mentor", "programme")
-        .order_by("planned_end_on")
-    )
-
-
-def follow_ups_due(user) -> QuerySet[Duo]:
-    """Ended duos of the coordinator's programmes whose follow-up point (end +
-    the programme's horizon) has passed, without a follow-up outcome yet."""
-    today = timezone.localdate()
-    due = Q(pk__in=[])
-    for programme in coordinated_programmes(user).only("pk", "follow_up_months"):
-        cutoff = today - relativedelta(months=programme.follow_up_months)
-        due |= Q(programme=programme, ended_on__lte=cutoff)
-    has_follow_up = Outcome.objects.filter(duo=OuterRef("pk"), point=Outcome.Point.FOLLOW_UP)
-    return (
-        Duo.objects.filter(due, status=Duo.Status.ENDED)
-        .exclude(Exists(has_follow_up))
-        .select_related("mentee", "programme")
-        .order_by("ended_on")
-    )
-
-
-# --- daily jobs ------------------------------------------------------------------------------
 
 
 def silent_duos(today: dt.date) -> list[Duo]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,40 +14,15 @@ from django.views.decorators.http import require_POST
 from duos import access, services
 from duos.forms import CloseForm, CoachForm, DeclineForm, IntroductionForm, WeightsForm
 from duos.matching import runs as matching_runs
-from duos.models import Duo, MatchDraft, MatchingRun
-from duos.views.people import add_errors, person_or_deny
-from programmes.access import coaches_of, coordinated_programmes, get_or_deny
-from programmes.models import MatchingWeights
+from duos.models import Duo, MatchingRun, Mentee, Mentor
+from duos.views.common import add_errors, messages_from
+from programmes.access import coaches_of, role_required
+from programmes.models import MatchingWeights, Role
 
 
-def _programme(request: HttpRequest, uuid):
-    return get_or_deny(
-        allowed=coordinated_programmes(request.user),
-        related=access.related_programmes(request.user),
-        uuid=uuid,
-    )
-
-
-def _run(request: HttpRequest, uuid) -> MatchingRun:
-    return get_or_deny(
-        allowed=MatchingRun.objects.filter(
-            programme__in=coordinated_programmes(request.user).values("pk")
-        ).select_related("programme", "weights"),
-        related=MatchingRun.objects.filter(
-            programme__in=access.related_programmes(request.user).values("pk")
-        ),
-        uuid=uuid,
-    )
-
-
-def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-@login_required
+@role_required(Role.COORDINATOR)
 def mentee_suggestions(request: HttpRequest, uuid) -> HttpResponse:
-    mentee = person_or_deny(request, "mentee", uuid)
+    mentee = access.person_or_deny(request.user, Mentee, uuid)
     result = matching_runs.suggestions_for(mentee)
     return render(
         request,
@@ -57,11 +31,11 @@ def mentee_suggestions(request: HttpRequest, uuid) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 @require_POST
 def propose(request: HttpRequest, uuid, mentor_uuid) -> HttpResponse:
-    mentee = person_or_deny(request, "mentee", uuid)
-    mentor = person_or_deny(request, "mentor", mentor_uuid)
+    mentee = access.person_or_deny(request.user, Mentee, uuid)
+    mentor = access.person_or_deny(request.user, Mentor, mentor_uuid)
     chosen = next(
         (
             row
@@ -82,15 +56,15 @@ def propose(request: HttpRequest, uuid, mentor_uuid) -> HttpResponse:
             score_components=chosen[3],
         )
     except ValidationError as exc:
-        _messages_from(request, exc)
+        messages_from(request, exc)
         return redirect("duos:mentee_suggestions", uuid=mentee.uuid)
     messages.success(request, _("Proposal made: plan the introduction meeting."))
     return redirect("duos:duo_detail", uuid=duo.uuid)
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 def programme_matching(request: HttpRequest, uuid) -> HttpResponse:
-    programme = _programme(request, uuid)
+    programme = access.programme_or_deny(request.user, uuid)
     if request.method == "POST":
         run = matching_runs.run_start(request.user, programme=programme)
         return redirect("duos:matching_run", uuid=run.uuid)
@@ -109,9 +83,13 @@ def programme_matching(request: HttpRequest, uuid) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 def matching_run(request: HttpRequest, uuid) -> HttpResponse:
-    run = _run(request, uuid)
+    run = access.object_or_deny(
+        request.user,
+        access.runs_for(request.user).select_related("programme", "weights"),
+        uuid=uuid,
+    )
     drafts = run.drafts.select_related("mentee", "mentor").order_by(
         F("score").desc(nulls_last=True), "mentee__last_name"
     )
@@ -120,49 +98,57 @@ def matching_run(request: HttpRequest, uuid) -> HttpResponse:
     return render(request, "duos/matching_run.html", {"run": run, "rows": rows, "running": running})
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 @require_POST
 def draft_lock(request: HttpRequest, uuid, mentee_uuid) -> HttpResponse:
-    run = _run(request, uuid)
-    draft = get_or_deny(
-        allowed=MatchDraft.objects.filter(run=run).select_related("run"),
-        related=MatchDraft.objects.none(),
-        mentee__uuid=mentee_uuid,
+    run = access.object_or_deny(
+        request.user,
+        access.runs_for(request.user).select_related("programme", "weights"),
+        uuid=uuid,
     )
+    draft = get_object_or_404(run.drafts.select_related("run"), mentee__uuid=mentee_uuid)
     try:
         matching_runs.draft_lock(
             request.user, draft=draft, locked=request.POST.get("locked") == "1"
         )
     except ValidationError as exc:
-        _messages_from(request, exc)
+        messages_from(request, exc)
     return redirect("duos:matching_run", uuid=run.uuid)
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 @require_POST
 def run_resolve(request: HttpRequest, uuid) -> HttpResponse:
-    run = _run(request, uuid)
+    run = access.object_or_deny(
+        request.user,
+        access.runs_for(request.user).select_related("programme", "weights"),
+        uuid=uuid,
+    )
     new = matching_runs.run_start(request.user, programme=run.programme, previous=run)
     messages.success(request, _("The locked pairs are kept; the rest is solved again."))
     return redirect("duos:matching_run", uuid=new.uuid)
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 @require_POST
 def run_publish(request: HttpRequest, uuid) -> HttpResponse:
-    run = _run(request, uuid)
+    run = access.object_or_deny(
+        request.user,
+        access.runs_for(request.user).select_related("programme", "weights"),
+        uuid=uuid,
+    )
     try:
         duos = matching_runs.run_publish(request.user, run=run)
     except ValidationError as exc:
-        _messages_from(request, exc)
+        messages_from(request, exc)
         return redirect("duos:matching_run", uuid=run.uuid)
     messages.success(request, _("%(n)s proposals published.") % {"n": len(duos)})
     return redirect(f"{reverse('duos:duo_list')}?programme={run.programme.uuid}&status=proposed")
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 def weights_edit(request: HttpRequest, uuid) -> HttpResponse:
-    programme = _programme(request, uuid)
+    programme = access.programme_or_deny(request.user, uuid)
     current = matching_runs.weights_for(programme)
     initial = {**current.weights, "min_score": current.min_score}
     form = WeightsForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -191,38 +177,23 @@ def weights_edit(request: HttpRequest, uuid) -> HttpResponse:
 # --- the duo's life -------------------------------------------------------------
 
 
-def _duo_for_coordinator(request: HttpRequest, uuid) -> Duo:
-    return get_or_deny(
-        allowed=Duo.objects.filter(programme__in=coordinated_programmes(request.user).values("pk")),
-        related=Duo.objects.filter(
-            programme__in=access.related_programmes(request.user).values("pk")
-        ),
-        uuid=uuid,
-    )
+MENTOR_ACTIONS = ("agree_mentor", "decline")
 
 
-@login_required
+@role_required(Role.COORDINATOR, access.MENTOR)
 @require_POST
 def duo_action(request: HttpRequest, uuid) -> HttpResponse:
     """Proposal steps: plan the introduction, record an agreement, decline.
 
     Coordinators record either side; a mentor records only their own agreement."""
-    duo = get_or_deny(
-        allowed=access.duos_for(request.user).select_related("programme", "mentor"),
-        related=Duo.objects.filter(
-            programme__in=access.related_programmes(request.user).values("pk")
-        ),
-        uuid=uuid,
-    )
-    is_coordinator = coordinated_programmes(request.user).filter(pk=duo.programme_id).exists()
-    is_mentor = duo.mentor.user_id == request.user.pk
+    duo, view = access.duo_or_deny(request.user, uuid)
     action = request.POST.get("action")
-    if not is_coordinator and not (is_mentor and action in ("agree_mentor", "decline")):
+    if not (view.manage or (view.mentor and action in MENTOR_ACTIONS)):
         raise PermissionDenied
     try:
         _apply_action(request, duo, action)
     except ValidationError as exc:
-        _messages_from(request, exc)
+        messages_from(request, exc)
     return redirect("duos:duo_detail", uuid=duo.uuid)
 
 
@@ -253,9 +224,9 @@ def _apply_action(request: HttpRequest, duo: Duo, action: str | None) -> None:
         raise ValidationError(_("Unknown action."))
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 def duo_close(request: HttpRequest, uuid) -> HttpResponse:
-    duo = _duo_for_coordinator(request, uuid)
+    duo, _view = access.duo_or_deny(request.user, uuid, may="manage")
     form = CloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -285,10 +256,10 @@ def duo_close(request: HttpRequest, uuid) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 @require_POST
 def duo_coach(request: HttpRequest, uuid) -> HttpResponse:
-    duo = _duo_for_coordinator(request, uuid)
+    duo, _view = access.duo_or_deny(request.user, uuid, may="manage")
     coaches = coaches_of(duo.programme)
     form = CoachForm(request.POST, coaches=coaches)
     if form.is_valid():

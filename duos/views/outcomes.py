@@ -18,7 +18,6 @@ from auditlog.models import LogEntry
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,7 +32,8 @@ from duos import access, services
 from duos.models import ContractType, Duo, Outcome, OutcomeSource
 from duos.services import follow_up
 from duos.views.people import add_errors
-from programmes.access import coordinated_programmes, get_or_deny
+from programmes.access import role_required
+from programmes.models import Role
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -72,18 +72,6 @@ class OutcomeForm(forms.Form):
                 "contract_type", _("A contract type goes only with the status 'employed'.")
             )
         return data
-
-
-def _duo_for_coordinator(request: HttpRequest, uuid) -> Duo:
-    return get_or_deny(
-        allowed=Duo.objects.filter(
-            programme__in=coordinated_programmes(request.user).values("pk")
-        ).select_related("programme", "mentee", "mentor"),
-        related=Duo.objects.filter(
-            programme__in=access.related_programmes(request.user).values("pk")
-        ),
-        uuid=uuid,
-    )
 
 
 def _default_date(duo: Duo, point: str) -> dt.date | None:
@@ -207,12 +195,12 @@ def _save(request: HttpRequest, *, duo: Duo, point: str, outcome, form, default_
     return True
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def outcome_edit(request: HttpRequest, uuid, point: str) -> HttpResponse:
     if point not in Outcome.Point.values:
         raise Http404
-    duo = _duo_for_coordinator(request, uuid)
+    duo, _view = access.duo_or_deny(request.user, uuid, may="manage")
     if duo.status != Duo.Status.ENDED:
         messages.error(request, _("Outcomes are recorded once the duo has ended."))
         return redirect("duos:duo_detail", uuid=duo.uuid)

@@ -4,18 +4,15 @@ page with their history, screening, withdrawal, merging, mentor training."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from duos import access, selectors
-from duos.filters import DuoFilter, MenteeFilter, MentorFilter
+from duos import access, selectors, services
+from duos.filters import MenteeFilter, MentorFilter
 from duos.forms import (
     AttendanceForm,
     MenteeScreeningForm,
@@ -23,63 +20,19 @@ from duos.forms import (
     TrainingSessionForm,
     WithdrawForm,
 )
-from duos.models import Mentee, Mentor, PipelineStatus, TrainingSession
+from duos.models import Mentor, PipelineStatus
 from duos.services import intake
-from programmes.access import coordinated_programmes, get_or_deny
+from duos.views.common import KINDS, add_errors, filtered_list, messages_from
+from programmes.access import role_required
 from programmes.exports import table_response
-from programmes.models import AccessRecord
-from programmes.services import access_record
-
-PAGE_SIZE = 50
-KINDS = {"mentee": Mentee, "mentor": Mentor}
+from programmes.models import Role
 
 
-def require_coordinator(request: HttpRequest) -> None:
-    if not coordinated_programmes(request.user).exists():
-        raise PermissionDenied
-
-
-def person_or_deny(request: HttpRequest, kind: str, uuid) -> Mentee | Mentor:
-    model = KINDS[kind]
-    scoped = access.mentees_for if model is Mentee else access.mentors_for
-    return get_or_deny(
-        allowed=scoped(request.user).select_related("programme"),
-        related=model.objects.filter(programme__in=access.related_programmes(request.user)),
-        uuid=uuid,
-    )
-
-
-def _list(request, *, filterset, template: str, export, decorate=list):
-    fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx") and filterset.is_valid():
-        programme = filterset.form.cleaned_data.get("programme")
-        access_record(
-            request.user,
-            what=AccessRecord.What.PARTICIPANT_EXPORT,
-            programme=programme,
-            filters={
-                **request.GET.dict(),
-                "list": template.rsplit("/", 1)[-1].removesuffix(".html"),
-            },
-            rows=filterset.qs.count(),
-            fmt=fmt,
-        )
-        return export(filterset.qs, fmt)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = decorate(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, template, {"filter": filterset, "page": page, "query": query.urlencode()}
-    )
-
-
-@login_required
+@role_required(Role.COORDINATOR)
 def mentee_list(request: HttpRequest) -> HttpResponse:
-    require_coordinator(request)
     mentees = selectors.mentee_list_for(request.user)
     filterset = MenteeFilter(request.GET or None, queryset=mentees, request=request)
-    return _list(
+    return filtered_list(
         request,
         filterset=filterset,
         template="duos/mentee_list.html",
@@ -89,12 +42,11 @@ def mentee_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 def mentor_list(request: HttpRequest) -> HttpResponse:
-    require_coordinator(request)
     mentors = selectors.mentor_list_for(request.user)
     filterset = MentorFilter(request.GET or None, queryset=mentors, request=request)
-    return _list(
+    return filtered_list(
         request,
         filterset=filterset,
         template="duos/mentor_list.html",
@@ -104,19 +56,9 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def duo_filter_list(request: HttpRequest, duos: QuerySet) -> HttpResponse:
-    filterset = DuoFilter(request.GET or None, queryset=duos, request=request)
-    return _list(
-        request,
-        filterset=filterset,
-        template="duos/duo_list.html",
-        export=lambda qs, fmt: table_response(filename="duos", fmt=fmt, **selectors.duo_table(qs)),
-    )
-
-
-@login_required
+@role_required(Role.COORDINATOR)
 def person_detail(request: HttpRequest, kind: str, uuid) -> HttpResponse:
-    person = person_or_deny(request, kind, uuid)
+    person = access.person_or_deny(request.user, KINDS[kind], uuid)
     context = selectors.person_history(person)
     context.update(
         {
@@ -131,9 +73,9 @@ def person_detail(request: HttpRequest, kind: str, uuid) -> HttpResponse:
     return render(request, "duos/person_detail.html", context)
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 def person_screen(request: HttpRequest, kind: str, uuid) -> HttpResponse:
-    person = person_or_deny(request, kind, uuid)
+    person = access.person_or_deny(request.user, KINDS[kind], uuid)
     form_class = MenteeScreeningForm if kind == "mentee" else ScreeningForm
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -166,18 +108,10 @@ def person_screen(request: HttpRequest, kind: str, uuid) -> HttpResponse:
     )
 
 
-def add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-@login_required
+@role_required(Role.COORDINATOR)
 @require_POST
 def person_withdraw(request: HttpRequest, kind: str, uuid) -> HttpResponse:
-    person = person_or_deny(request, kind, uuid)
+    person = access.person_or_deny(request.user, KINDS[kind], uuid)
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
@@ -186,34 +120,28 @@ def person_withdraw(request: HttpRequest, kind: str, uuid) -> HttpResponse:
             )
             messages.success(request, _("%(name)s has withdrawn.") % {"name": person})
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            messages_from(request, exc)
     else:
         messages.error(request, _("Say why they withdraw."))
     return redirect(f"duos:{kind}_detail", uuid=person.uuid)
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 @require_POST
 def person_merge(request: HttpRequest, kind: str, uuid, other) -> HttpResponse:
-    keep = person_or_deny(request, kind, uuid)
-    duplicate = person_or_deny(request, kind, other)
+    keep = access.person_or_deny(request.user, KINDS[kind], uuid)
+    duplicate = access.person_or_deny(request.user, KINDS[kind], other)
     try:
         intake.participant_merge(request.user, keep=keep, duplicate=duplicate)
         messages.success(request, _("The duplicate was merged into this record."))
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        messages_from(request, exc)
     return redirect(f"duos:{kind}_detail", uuid=keep.uuid)
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 def training_list(request: HttpRequest, uuid) -> HttpResponse:
-    programme = get_or_deny(
-        allowed=coordinated_programmes(request.user),
-        related=access.related_programmes(request.user),
-        uuid=uuid,
-    )
+    programme = access.programme_or_deny(request.user, uuid)
     form = TrainingSessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         session = intake.training_session_create(
@@ -230,15 +158,11 @@ def training_list(request: HttpRequest, uuid) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 def training_detail(request: HttpRequest, uuid) -> HttpResponse:
-    session = get_or_deny(
-        allowed=TrainingSession.objects.filter(
-            programme__in=coordinated_programmes(request.user).values("pk")
-        ).select_related("programme"),
-        related=TrainingSession.objects.filter(
-            programme__in=access.related_programmes(request.user).values("pk")
-        ),
+    session = access.object_or_deny(
+        request.user,
+        access.training_sessions_for(request.user).select_related("programme"),
         uuid=uuid,
     )
     candidates = session.programme.mentors.exclude(status=PipelineStatus.WITHDRAWN).order_by(
@@ -266,3 +190,26 @@ def training_detail(request: HttpRequest, uuid) -> HttpResponse:
         {"session": session, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def mentor_account(request: HttpRequest, uuid) -> HttpResponse:
+    """Coordinators give a mentor an account (invitation) or take it away."""
+    mentor = access.person_or_deny(request.user, Mentor, uuid)
+    try:
+        if request.POST.get("action") == "revoke":
+            services.mentor_account_revoke(request.user, mentor=mentor)
+            messages.success(request, _("%(mentor)s no longer has access.") % {"mentor": mentor})
+        else:
+            services.mentor_account_invite(
+                request.user, mentor=mentor, request_base=request.build_absolute_uri("/")
+            )
+            messages.success(
+                request,
+                _("%(mentor)s is invited; the e-mail went to %(email)s.")
+                % {"mentor": mentor, "email": mentor.email},
+            )
+    except ValidationError as exc:
+        messages_from(request, exc)
+    return redirect("duos:mentor_detail", uuid=mentor.uuid)
