@@ -9,15 +9,17 @@ Outsiders get 404, members without the right 403 (see ``get_or_deny``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import wraps
 from typing import TypeVar
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from .models import Membership, Programme, Role
+from .models import Funding, Membership, Programme, Role
 
 M = TypeVar("M", bound=Model)
 
@@ -53,6 +55,24 @@ def coordinated_programmes(user) -> QuerySet[Programme]:
     return programmes_for(user, [Role.COORDINATOR])
 
 
+def sees_full_figures(user, programme: Programme) -> bool:
+    """Only the programme's own coordinators see its figures in full; funders and
+    evaluators see them suppressed (``programmes.suppression``)."""
+    return coordinated_programmes(user).filter(pk=programme.pk).exists()
+
+
+def fundings_visible_to(user, programme: Programme) -> QuerySet[Funding]:
+    """The fundings of ``programme`` whose amounts the user may see: all of them
+    for its coordinators; for a funder, those of the funder organisations they
+    are a live member of (and that granted them the programme); none otherwise
+    (evaluators, coaches): never another funder's money."""
+    fundings = Funding.objects.filter(programme=programme).select_related("funder")
+    if sees_full_figures(user, programme):
+        return fundings
+    own = live_memberships(user).filter(role=Role.FUNDER, programmes=programme)
+    return fundings.filter(funder_id__in=own.values("organisation_id"))
+
+
 def get_or_deny(*, allowed: QuerySet[M], related: QuerySet[M], **lookup) -> M:
     """The object if ``allowed`` holds it; 403 if only ``related`` does (a member
     without the right); otherwise 404, so an outsider learns nothing."""
@@ -76,3 +96,42 @@ def coaches_of(programme: Programme):
         )
         .distinct()
     )
+
+
+# --- roles a view requires -----------------------------------------------------------
+
+# Roles that are not memberships (a mentor is a user with a Mentor profile):
+# the app that knows them registers a predicate, so this module imports no
+# higher app.
+_EXTRA_ROLES: dict[str, Callable[[object], bool]] = {}
+
+
+def register_role(name: str, holds: Callable[[object], bool]) -> None:
+    _EXTRA_ROLES[name] = holds
+
+
+def has_role(user, roles: Iterable[str]) -> bool:
+    roles = set(roles)
+    if roles & roles_of(user):
+        return True
+    return any(_EXTRA_ROLES[name](user) for name in roles & _EXTRA_ROLES.keys())
+
+
+def role_required(*roles: str):
+    """The one decorator views declare their audience with: anonymous users go
+    to sign-in; a signed-in user holding none of ``roles`` gets 403 (the same
+    for every URL of the view, so it tells nothing about any record). Which
+    records they see inside is still decided by the scoped querysets."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_roles = roles
+        return wrapped
+
+    return decorator
