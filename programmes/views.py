@@ -1,20 +1,14 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .access import coordinated_programmes, get_or_deny, roles_of
+from .access import coordinated_programmes, get_or_deny, role_required
 from .forms import InvitationForm
 from .models import Membership, Role
-
-
-def _require_coordinator(request: HttpRequest) -> None:
-    if Role.COORDINATOR not in roles_of(request.user):
-        raise PermissionDenied
 
 
 def _invitation_form(request: HttpRequest, data=None) -> InvitationForm:
@@ -25,10 +19,9 @@ def _invitation_form(request: HttpRequest, data=None) -> InvitationForm:
     )
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 def team(request: HttpRequest) -> HttpResponse:
     """Coordinators: who has access, invite people, revoke access."""
-    _require_coordinator(request)
     form = _invitation_form(request, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -61,10 +54,9 @@ def team(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 @require_POST
 def membership_revoke(request: HttpRequest, uuid) -> HttpResponse:
-    _require_coordinator(request)
     membership = get_or_deny(
         allowed=selectors.team_for(request.user),
         related=Membership.objects.none(),

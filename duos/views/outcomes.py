@@ -31,7 +31,7 @@ from django.views.decorators.http import require_http_methods
 from duos import access, services
 from duos.models import ContractType, Duo, Outcome, OutcomeSource
 from duos.services import follow_up
-from duos.views.people import add_errors
+from duos.views.common import add_errors
 from programmes.access import role_required
 from programmes.models import Role
 
