@@ -26,9 +26,10 @@ from duos.models.choices import (  # noqa: F401
     Respondent,
     Risk,
     RunStatus,
+    contract_problem,
 )
 from duos.models.duos import CheckIn, Concern, Duo, DuoFeedback, FollowUpRequest, Meeting, Outcome  # noqa: F401
-from duos.models.imports import DataImport  # noqa: F401
+from duos.models.imports import DataImport, ImportedRow  # noqa: F401
 from duos.models.matching import MatchDraft, MatchingRun  # noqa: F401
 from duos.models.participants import (  # noqa: F401
     Mentee,

@@ -137,6 +137,17 @@ class ContractType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def contract_problem(*, status: str, contract_type: str) -> str | None:
+    """The rule "a contract type only goes with employed", written once: forms,
+    importers and services call it (the model constraint
+    ``outcome_contract_only_when_employed`` holds it in the database). None when
+    the pair is allowed, else the problem as a phrase that fits after
+    "column exit_contract: " (``capfirst`` it for a sentence of its own)."""
+    if contract_type and status != OutcomeStatus.EMPLOYED:
+        return str(_("a contract type goes only with the status 'employed'"))
+    return None
+
+
 class OutcomeSource(models.TextChoices):
     MENTEE = "mentee", _("Mentee")
     COORDINATOR = "coordinator", _("Coordinator")

@@ -33,3 +33,35 @@ class DataImport(PublicIdModel):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ImportedRow(models.Model):
+    """What the last import said for one row key of a programme (a participant's
+    ``kind|ref``, an outcome's ``jobseeker_ref|point``, a historical duo's
+    ``mentee_ref|started_on``): the cells as read, blank ones left out.
+
+    A later import applies a cell only when it says something else than this;
+    so re-importing an unchanged file changes nothing, whatever was recorded or
+    corrected on the screens since. Bookkeeping of the import, not audited."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    key = models.CharField(_("key"), max_length=200)
+    values = models.JSONField(_("values"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("imported row")
+        verbose_name_plural = _("imported rows")
+        constraints = [
+            # Also the index for "what did the last import say for these keys".
+            models.UniqueConstraint(
+                fields=["programme", "kind", "key"], name="imported_row_once_per_key"
+            ),
+            _choice_check("kind", ImportKind, "imported_row_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"
