@@ -34,6 +34,7 @@ from duos.models import (
     DataImport,
     Duo,
     DuoFeedback,
+    FollowUpRequest,
     MatchingRun,
     Meeting,
     Mentee,
@@ -160,6 +161,10 @@ def concerns_for(user) -> QuerySet[Concern]:
     )
 
 
+def follow_up_requests_for(user) -> QuerySet[FollowUpRequest]:
+    return FollowUpRequest.objects.filter(duo__programme__in=_coordinated_ids(user))
+
+
 def runs_for(user) -> QuerySet[MatchingRun]:
     return MatchingRun.objects.filter(programme__in=_coordinated_ids(user))
 
@@ -185,6 +190,7 @@ _PROGRAMME_PATH = {
     Outcome: "duo__programme",
     Concern: "duo__programme",
     CheckIn: "duo__programme",
+    FollowUpRequest: "duo__programme",
 }
 
 

@@ -4,6 +4,7 @@ import uuid as uuidlib
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from duos.models import (
@@ -18,8 +19,10 @@ from duos.models import (
     OutcomeStatus,
     ReferralSource,
     Risk,
+    contract_problem,
 )
 from duos.vocab import LANGUAGES, SECTORS
+from programmes.forms import choose_one
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PARTICIPANT_FIELDS = [
@@ -134,7 +137,7 @@ class ScreeningForm(forms.Form):
 
 class MenteeScreeningForm(ScreeningForm):
     employment_status_at_entry = forms.ChoiceField(
-        label=_("Employment status at entry"), choices=EmploymentStatus.choices
+        label=_("Employment status at entry"), choices=choose_one(EmploymentStatus.choices)
     )
     jobseeker_ref = forms.CharField(label=_("Jobseeker reference"), max_length=64, required=False)
     referral_source = forms.ChoiceField(
@@ -216,8 +219,10 @@ SATISFACTION = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
 
 class CloseForm(forms.Form):
     ended_on = forms.DateField(label=_("Ended on"), widget=DATE_INPUT)
-    end_reason = forms.ChoiceField(label=_("End reason"), choices=EndReason.choices)
-    exit_status = forms.ChoiceField(label=_("Situation at exit"), choices=OutcomeStatus.choices)
+    end_reason = forms.ChoiceField(label=_("End reason"), choices=choose_one(EndReason.choices))
+    exit_status = forms.ChoiceField(
+        label=_("Situation at exit"), choices=choose_one(OutcomeStatus.choices)
+    )
     exit_contract = forms.ChoiceField(
         label=_("Contract (if employed)"),
         choices=[("", "—"), *ContractType.choices],
@@ -251,8 +256,11 @@ class CloseForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("exit_contract") and data.get("exit_status") != "employed":
-            self.add_error("exit_contract", _("A contract type goes only with 'employed'."))
+        problem = contract_problem(
+            status=data.get("exit_status", ""), contract_type=data.get("exit_contract", "")
+        )
+        if problem:
+            self.add_error("exit_contract", capfirst(problem) + ".")
         return data
 
     def feedback(self) -> list[dict]:
@@ -313,9 +321,9 @@ class ResolutionForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=CheckInKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=choose_one(CheckInKind.choices))
     on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
-    risk = forms.ChoiceField(label=_("Risk"), choices=Risk.choices)
+    risk = forms.ChoiceField(label=_("Risk"), choices=choose_one(Risk.choices))
     note = forms.CharField(
         label=_("Note (coaches and coordinators only)"),
         required=False,

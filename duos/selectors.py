@@ -25,7 +25,17 @@ from django.utils.translation import gettext as _
 
 from duos import access
 from duos.health import Health, health
-from duos.models import Concern, Duo, DuoFeedback, Meeting, Mentee, Mentor, Outcome, PipelineStatus
+from duos.models import (
+    Concern,
+    Duo,
+    DuoFeedback,
+    FollowUpRequest,
+    Meeting,
+    Mentee,
+    Mentor,
+    Outcome,
+    PipelineStatus,
+)
 from programmes.access import coordinated_programmes
 from programmes.models import Programme
 
@@ -306,7 +316,8 @@ def ending_soon(duos: QuerySet[Duo], *, within_days: int = 30) -> QuerySet[Duo]:
 
 def follow_ups_due(user) -> QuerySet[Duo]:
     """Ended duos of the coordinator's programmes whose follow-up point (end +
-    the programme's horizon) has passed, without a follow-up outcome yet."""
+    the programme's horizon) has passed, without a follow-up outcome yet; with
+    whether and when the question went out (``last_request_at``, ``requests``)."""
     today = timezone.localdate()
     due = Q(pk__in=[])
     for programme in coordinated_programmes(user).only("pk", "follow_up_months"):
@@ -316,8 +327,31 @@ def follow_ups_due(user) -> QuerySet[Duo]:
     return (
         Duo.objects.filter(due, status=Duo.Status.ENDED)
         .exclude(Exists(has_follow_up))
+        .annotate(
+            last_request_at=Max("follow_up_requests__created_at"),
+            requests=Count("follow_up_requests"),
+        )
         .select_related("mentee", "programme")
         .order_by("ended_on")
+    )
+
+
+def pending_answer(duo: Duo) -> FollowUpRequest | None:
+    """The mentee's answer waiting beside a recorded follow-up outcome, if any."""
+    return duo.follow_up_requests.filter(needs_decision=True, decided_at__isnull=True).first()
+
+
+def answers_to_decide(user) -> QuerySet[FollowUpRequest]:
+    """Mentees' follow-up answers that differ from the recorded outcome."""
+    return (
+        FollowUpRequest.objects.filter(
+            duo__in=access.coordinated_duos(user).values("pk"),
+            needs_decision=True,
+            decided_at__isnull=True,
+        )
+        .select_related("duo__mentee", "duo__programme")
+        .prefetch_related("duo__outcomes")
+        .order_by("answered_at")
     )
 
 

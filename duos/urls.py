@@ -126,6 +126,12 @@ urlpatterns += [
         name="outcome_edit",
     ),
     path("follow-up/<str:token>/", views_outcomes.follow_up_answer, name="follow_up_answer"),
+    path("duos/<uuid:uuid>/follow-up/send/", views_outcomes.follow_up_send, name="follow_up_send"),
+    path(
+        "follow-up-answers/<uuid:uuid>/decide/",
+        views_outcomes.follow_up_decide,
+        name="follow_up_decide",
+    ),
     path(
         "programmes/<uuid:uuid>/outcome-import/",
         outcome_imports.outcome_import_upload,

@@ -18,6 +18,7 @@ def _coordinator(user, context: dict) -> None:
     context["coordinated"] = [(p, counts[p.pk]) for p in programmes]
     context["concerns"] = duo_selectors.open_concerns(duo_access.coordinated_duos(user))
     context["follow_ups_due"] = duo_selectors.follow_ups_due(user)[:50]
+    context["answers_to_decide"] = duo_selectors.answers_to_decide(user)[:50]
 
 
 def _coach(user, context: dict) -> None:

@@ -4,11 +4,17 @@ from django.utils.translation import gettext_lazy as _
 from .models import Organisation, Programme, Role
 
 
+def choose_one(choices) -> list[tuple[str, str]]:
+    """Choices with an empty first entry, so that nothing is recorded for the
+    user by default: a required field then asks for an explicit choice."""
+    return [("", _("— choose —")), *choices]
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=choose_one(Role.choices))
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )

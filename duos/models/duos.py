@@ -301,7 +301,9 @@ class CheckIn(PublicIdModel):
 
 class FollowUpRequest(PublicIdModel):
     """A single-use, expiring link sent to the mentee at the follow-up date: one
-    question, no sign-in; the answer becomes the follow-up outcome (source mentee).
+    question, no sign-in. The answer fills an empty follow-up outcome (source
+    mentee); where one was recorded already and says otherwise, the answer is
+    kept here for the coordinators to decide (DESIGN.md "Outcome").
     Only the token's hash is stored."""
 
     duo = models.ForeignKey(Duo, on_delete=models.CASCADE, related_name="follow_up_requests")
@@ -309,6 +311,21 @@ class FollowUpRequest(PublicIdModel):
     email = models.EmailField(_("sent to"))
     expires_at = models.DateTimeField(_("expires at"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer = models.CharField(
+        _("answer"), max_length=20, choices=OutcomeStatus.choices, blank=True, default=""
+    )
+    # Set when the answer differed from a recorded outcome: the coordinators'
+    # to-do until one of them decides (``decided_at``).
+    needs_decision = models.BooleanField(_("to decide"), default=False)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,11 +1,16 @@
 """Collecting the follow-up outcome from the mentee: at the follow-up date the
 mentee receives, in their language, a link to a one-question page (no sign-in,
-single use, expiring); their answer becomes the follow-up outcome (source
-``mentee``).
+single use, expiring). Their answer fills an empty follow-up outcome (source
+``mentee``); where a coordinator or an import recorded one already, an answer
+that differs is kept beside it for the coordinators to decide, never silently
+replacing it (DESIGN.md "Outcome").
 
 - Who is asked: the LAST duo (latest start) of a mentee in a programme, once it
   has ended and its follow-up date (end + the programme's horizon) has come,
-  while it has no follow-up outcome yet and the mentee has an e-mail address.
+  and only within ``SEND_WITHIN_DAYS`` after it (older ones are the
+  coordinators' to-do, never an e-mail years late), while it has no follow-up
+  outcome yet and the mentee has an e-mail address. A coordinator can send one
+  now from the to-do (``follow_up_send_now``).
 - Only the SHA-256 of the token is stored: the link itself is known only to the
   mentee's mailbox. A token is answered once and expires after ``VALID_DAYS``.
 - Idempotent: while a request is open (unanswered, not expired) no other is
@@ -38,7 +43,8 @@ from programmes.models import Programme
 
 logger = logging.getLogger(__name__)
 
-VALID_DAYS = 30
+VALID_DAYS = 20  # three requests fit in the 60 days after the follow-up date
+SEND_WITHIN_DAYS = 60  # after the follow-up date (DESIGN.md "Follow-up requests")
 MAX_REQUESTS = 3  # per duo: the first request and two more after expiry
 TOKEN_BYTES = 32
 # The statuses a mentee can choose: everything but "unknown" (not reachable).
@@ -57,8 +63,9 @@ def answer_link(token: str) -> str:
 
 
 def due_duos(*, today: dt.date) -> list[Duo]:
-    """Ended last duos whose follow-up date is ``today`` or earlier, without a
-    follow-up outcome, with an e-mail to write to and no open request."""
+    """Ended last duos whose follow-up date came in the last ``SEND_WITHIN_DAYS``
+    days, without a follow-up outcome, with an e-mail to write to and no open
+    request."""
     now = timezone.now()
     # ended_on <= today - horizon, per horizon in use; a few days of margin for
     # month ends (31 Aug + 6 months is 28 Feb), then the exact date in Python.
@@ -66,7 +73,8 @@ def due_duos(*, today: dt.date) -> list[Duo]:
     window = Q(pk__in=[])
     for months in horizons:
         cutoff = today - relativedelta(months=months) + dt.timedelta(days=3)
-        window |= Q(programme__follow_up_months=months, ended_on__lte=cutoff)
+        oldest = cutoff - dt.timedelta(days=SEND_WITHIN_DAYS + 6)
+        window |= Q(programme__follow_up_months=months, ended_on__lte=cutoff, ended_on__gte=oldest)
     later_duo = Duo.objects.filter(
         mentee=OuterRef("mentee"),
         programme=OuterRef("programme"),
@@ -87,7 +95,12 @@ def due_duos(*, today: dt.date) -> list[Duo]:
         .select_related("programme", "mentee")
         .order_by("ended_on", "pk")
     )
-    return [duo for duo in candidates if follow_up_date(duo) <= today]
+    return [duo for duo in candidates if in_sending_window(duo, today=today)]
+
+
+def in_sending_window(duo: Duo, *, today: dt.date) -> bool:
+    due = follow_up_date(duo)
+    return due is not None and due <= today <= due + dt.timedelta(days=SEND_WITHIN_DAYS)
 
 
 # --- sending ------------------------------------------------------------------------
@@ -141,6 +154,18 @@ def _request_for(duo: Duo) -> bool:
         return True
 
 
+def follow_up_send_now(actor, *, duo: Duo) -> None:
+    """A coordinator sends the request now (from the to-do), whatever the date."""
+    if duo.status != Duo.Status.ENDED:
+        raise ValidationError(_("The follow-up question is sent once the duo has ended."))
+    if not duo.mentee.email:
+        raise ValidationError(_("This mentee has no e-mail address."))
+    if not _request_for(duo):
+        raise ValidationError(
+            _("A request is still open, or the follow-up outcome is recorded already.")
+        )
+
+
 def send_follow_up_requests(today: dt.date | None = None) -> int:
     """Send the follow-up question to every mentee whose follow-up date has come;
     returns how many requests were created."""
@@ -188,8 +213,10 @@ def _closed(request: FollowUpRequest) -> str | None:
     return None
 
 
-def follow_up_answer(*, token: str, status: str) -> Outcome:
-    """Record the mentee's answer as the follow-up outcome, once.
+def follow_up_answer(*, token: str, status: str) -> Outcome | None:
+    """Record the mentee's answer, once: as the follow-up outcome when none is
+    recorded; beside a recorded one that says otherwise (returns None; the
+    coordinators decide).
 
     The request's row is locked, so a double submit records one answer; the
     second raises ``FollowUpClosed``. Raises ``FollowUpRequest.DoesNotExist``
@@ -203,13 +230,41 @@ def follow_up_answer(*, token: str, status: str) -> Outcome:
         closed = _closed(request)
         if closed:
             raise FollowUpClosed(closed)
-        outcome = outcome_record(
-            None,
-            duo=request.duo,
-            point=Outcome.Point.FOLLOW_UP,
-            status=status,
-            source=Outcome.Source.MENTEE,
-        )
         request.answered_at = timezone.now()
-        request.save(update_fields=["answered_at", "updated_at"])
+        request.answer = status
+        recorded = Outcome.objects.filter(duo=request.duo, point=Outcome.Point.FOLLOW_UP).first()
+        outcome = None
+        if recorded is None:
+            outcome = outcome_record(
+                None,
+                duo=request.duo,
+                point=Outcome.Point.FOLLOW_UP,
+                status=status,
+                source=Outcome.Source.MENTEE,
+            )
+        elif recorded.status != status:
+            request.needs_decision = True
+        request.save(update_fields=["answered_at", "answer", "needs_decision", "updated_at"])
         return outcome
+
+
+def follow_up_answer_decide(actor, *, request: FollowUpRequest, use_answer: bool) -> None:
+    """A coordinator settles a mentee's answer that differed from the recorded
+    follow-up outcome: take the answer (source mentee) or keep what was recorded."""
+    with transaction.atomic():
+        request = FollowUpRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+        if not request.needs_decision or request.decided_at is not None:
+            raise ValidationError(_("This answer was settled already."))
+        if use_answer:
+            outcome_record(
+                actor,
+                duo=request.duo,
+                point=Outcome.Point.FOLLOW_UP,
+                status=request.answer,
+                source=Outcome.Source.MENTEE,
+                note=_("The mentee's own answer of %(date)s.")
+                % {"date": timezone.localdate(request.answered_at).isoformat()},
+            )
+        request.decided_at = timezone.now()
+        request.decided_by = actor
+        request.save(update_fields=["decided_at", "decided_by", "updated_at"])

@@ -26,13 +26,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from duos import access, services
+from duos import access, selectors, services
 from duos.models import ContractType, Duo, Outcome, OutcomeSource
 from duos.services import follow_up
-from duos.views.common import add_errors
+from duos.views.common import add_errors, messages_from
 from programmes.access import role_required
+from programmes.forms import choose_one
 from programmes.models import Role
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -41,7 +42,9 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class OutcomeForm(forms.Form):
     """Kept here rather than in forms.py: it only serves this view."""
 
-    status = forms.ChoiceField(label=gettext_lazy("Situation"), choices=Outcome.Status.choices)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Situation"), choices=choose_one(Outcome.Status.choices)
+    )
     contract_type = forms.ChoiceField(
         label=gettext_lazy("Contract (if employed)"),
         choices=[("", "—"), *ContractType.choices],
@@ -55,8 +58,7 @@ class OutcomeForm(forms.Form):
     )
     source = forms.ChoiceField(
         label=gettext_lazy("Source"),
-        choices=OutcomeSource.choices,
-        initial=OutcomeSource.COORDINATOR,
+        choices=choose_one(OutcomeSource.choices),
     )
     note = forms.CharField(
         label=gettext_lazy("Note"),
@@ -163,7 +165,7 @@ def outcome_history(outcome: Outcome | None) -> list[HistoryEntry]:
 
 def _initial(outcome: Outcome | None, default_date: dt.date | None) -> dict:
     if outcome is None:
-        return {"date": default_date, "source": OutcomeSource.COORDINATOR}
+        return {"date": default_date}
     fields = ("status", "contract_type", "date", "source", "note")
     return {name: getattr(outcome, name) for name in fields}
 
@@ -224,8 +226,45 @@ def outcome_edit(request: HttpRequest, uuid, point: str) -> HttpResponse:
         "default_date": default_date,
         "form": form,
         "history": outcome_history(outcome),
+        "pending_answer": selectors.pending_answer(duo)
+        if point == Outcome.Point.FOLLOW_UP
+        else None,
     }
     return render(request, "duos/outcome_edit.html", context, status=400 if form.errors else 200)
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def follow_up_send(request: HttpRequest, uuid) -> HttpResponse:
+    """From the to-do: e-mail the follow-up question to the mentee now."""
+    duo, _view = access.duo_or_deny(request.user, uuid, may="manage")
+    try:
+        follow_up.follow_up_send_now(request.user, duo=duo)
+    except ValidationError as exc:
+        messages_from(request, exc)
+    else:
+        messages.success(
+            request, _("The follow-up question was sent to %(name)s.") % {"name": duo.mentee}
+        )
+    return redirect("home")
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def follow_up_decide(request: HttpRequest, uuid) -> HttpResponse:
+    """Keep the recorded follow-up outcome, or take the mentee's own answer."""
+    answer = access.object_or_deny(
+        request.user, access.follow_up_requests_for(request.user), uuid=uuid
+    )
+    try:
+        follow_up.follow_up_answer_decide(
+            request.user, request=answer, use_answer=request.POST.get("use") == "answer"
+        )
+    except ValidationError as exc:
+        messages_from(request, exc)
+    else:
+        messages.success(request, _("Decided; the follow-up outcome is settled."))
+    return redirect("duos:outcome_edit", uuid=answer.duo.uuid, point=Outcome.Point.FOLLOW_UP)
 
 
 ANSWER_LABELS = {
@@ -263,7 +302,10 @@ def _page_language(request: HttpRequest, preferred: str) -> str:
 
 def _private(response: HttpResponse, language: str) -> HttpResponse:
     response["Content-Language"] = language
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    # The token is in the address: no other site may see it in a Referer. Not
+    # "no-referrer", which makes browsers post the answer with "Origin: null"
+    # and Django's CSRF check refuse it.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

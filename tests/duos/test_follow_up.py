@@ -89,7 +89,7 @@ def test_sent_when_due_to_the_mentee_with_a_link(
     request = FollowUpRequest.objects.get()
     assert request.duo == due and request.email == due.mentee.email
     assert request.answered_at is None
-    assert request.expires_at == NOW + dt.timedelta(days=30)
+    assert request.expires_at == NOW + dt.timedelta(days=follow_up.VALID_DAYS)
     # Only the hash is stored, never the token itself.
     assert request.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in request.token_hash and len(token) >= 40
@@ -121,15 +121,15 @@ def test_only_the_last_duo_of_the_mentee_in_the_programme(
     clock, programme, mailoutbox, django_capture_on_commit_callbacks
 ):
     # Re-matched: the first duo is due, but a later one is still active.
-    rematched = ended_duo(programme, ended_on=dt.date(2026, 3, 1))
-    DuoFactory(programme=programme, mentee=rematched.mentee, started_on=dt.date(2026, 4, 1))
+    rematched = ended_duo(programme, ended_on=dt.date(2026, 5, 1))
+    DuoFactory(programme=programme, mentee=rematched.mentee, started_on=dt.date(2026, 6, 1))
     # Two ended duos: only the later one counts, and it is due.
     first = ended_duo(programme, ended_on=dt.date(2025, 6, 1))
     last = ended_duo(
         programme,
         mentee=first.mentee,
         started_on=dt.date(2025, 9, 1),
-        ended_on=dt.date(2026, 3, 1),
+        ended_on=dt.date(2026, 5, 1),
     )
 
     assert run(django_capture_on_commit_callbacks) == 1
@@ -152,21 +152,36 @@ def test_not_sent_without_e_mail_or_with_a_follow_up_outcome(
 def test_idempotent_then_asked_again_after_expiry_at_most_three_times(
     clock, programme, mailoutbox, django_capture_on_commit_callbacks
 ):
-    ended_duo(programme, ended_on=dt.date(2026, 5, 1))
+    ended_duo(programme, ended_on=dt.date(2026, 5, 20))  # due today, 20 November
     assert run(django_capture_on_commit_callbacks) == 1
     assert run(django_capture_on_commit_callbacks) == 0  # the same day: nothing new
-    clock.shift(dt.timedelta(days=29))
+    clock.shift(dt.timedelta(days=follow_up.VALID_DAYS - 1))
     assert run(django_capture_on_commit_callbacks) == 0  # still open
     assert len(mailoutbox) == 1
 
-    for _round in range(follow_up.MAX_REQUESTS - 1):
-        clock.shift(dt.timedelta(days=31))  # the open request has expired
-        assert run(django_capture_on_commit_callbacks) == 1
-    clock.shift(dt.timedelta(days=31))
-    assert run(django_capture_on_commit_callbacks) == 0
+    clock.shift(dt.timedelta(days=2))  # the first one has expired
+    assert run(django_capture_on_commit_callbacks) == 1
+    clock.shift(dt.timedelta(days=follow_up.VALID_DAYS + 1))  # so has the second
+    assert run(django_capture_on_commit_callbacks) == 1
+    clock.shift(dt.timedelta(days=follow_up.VALID_DAYS + 1))
+    assert run(django_capture_on_commit_callbacks) == 0  # three were sent: no more
     assert len(mailoutbox) == FollowUpRequest.objects.count() == follow_up.MAX_REQUESTS
     tokens = {LINK.search(m.body).group(1) for m in mailoutbox}
     assert len(tokens) == follow_up.MAX_REQUESTS  # a fresh link each time
+
+
+def test_only_within_sixty_days_after_the_follow_up_date(
+    clock, programme, mailoutbox, django_capture_on_commit_callbacks
+):
+    """In the demo one run once e-mailed duos that ended in 2018: older ones are
+    the coordinators' to-do, never an e-mail years late."""
+    # Follow-up dates: 2026-09-21 (60 days ago), 2026-09-20 (61), 2019-06-30.
+    last_day = ended_duo(programme, ended_on=dt.date(2026, 3, 21))
+    ended_duo(programme, ended_on=dt.date(2026, 3, 20))
+    ended_duo(programme, ended_on=dt.date(2018, 12, 30))
+    assert run(django_capture_on_commit_callbacks) == 1
+    assert FollowUpRequest.objects.get().duo == last_day
+    assert len(mailoutbox) == 1
 
 
 def test_e_mail_in_the_mentee_s_language(
@@ -181,8 +196,9 @@ def test_e_mail_in_the_mentee_s_language(
 
     by_address = {m.to[0]: m for m in mailoutbox}
     dutch_mail, french_mail = by_address[dutch.mentee.email], by_address[french.mentee.email]
-    assert "20-12-2026" in dutch_mail.body  # nl: j-n-Y
-    assert "20/12/2026" in french_mail.body  # fr: d/m/Y
+    expires = TODAY + dt.timedelta(days=follow_up.VALID_DAYS)
+    assert expires.strftime("%d-%m-%Y") in dutch_mail.body  # nl: j-n-Y
+    assert expires.strftime("%d/%m/%Y") in french_mail.body  # fr: d/m/Y
     for mail in (dutch_mail, french_mail):
         assert LINK.search(mail.body)
     subject = "%(programme)s: how are you doing today?"
@@ -278,7 +294,9 @@ def test_the_page_asks_one_accessible_question(due, client):
     ):
         assert private not in body
     assert response["Cache-Control"].startswith("max-age=0")
-    assert response["Referrer-Policy"] == "no-referrer"
+    # Same-origin: no other site sees the token in a Referer, and browsers still
+    # post the answer with the page's Origin (not "null": the CSRF check).
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_the_page_speaks_the_mentee_s_language_unless_they_chose_another(due, client):
@@ -355,14 +373,39 @@ def test_no_or_a_bad_choice_shows_the_question_again(due, client, data):
     assert request.answered_at is None
 
 
-def test_an_answer_corrects_an_outcome_recorded_meanwhile(due, client):
+def test_an_answer_never_replaces_an_outcome_recorded_meanwhile(due, client):
     """A coordinator recorded the follow-up after the e-mail went: the mentee's
-    own answer wins, and the earlier value stays in the outcome's history."""
-    open_request(due)
-    OutcomeFactory(duo=due, point=Outcome.Point.FOLLOW_UP, status="unknown", contract_type="")
+    answer is kept beside it for the coordinators to decide (DESIGN.md "Outcome")."""
+    request = open_request(due)
+    OutcomeFactory(
+        duo=due,
+        point=Outcome.Point.FOLLOW_UP,
+        status="still_searching",
+        contract_type="",
+        source="coordinator",
+        note="Phoned her on 12 November",
+    )
     assert client.post(answer_url(), {"status": "employed"}).status_code == 200
     outcome = Outcome.objects.get(duo=due, point=Outcome.Point.FOLLOW_UP)
-    assert outcome.status == "employed" and outcome.source == "mentee"
+    assert (outcome.status, outcome.source, outcome.note) == (
+        "still_searching",
+        "coordinator",
+        "Phoned her on 12 November",
+    )
+    request.refresh_from_db()
+    assert request.answer == "employed" and request.needs_decision
+    assert request.answered_at is not None
+    # The link is used up all the same.
+    assert client.post(answer_url(), {"status": "training"}).status_code == 410
+
+
+def test_an_answer_that_agrees_with_the_recorded_outcome_needs_no_decision(due, client):
+    request = open_request(due)
+    OutcomeFactory(duo=due, point=Outcome.Point.FOLLOW_UP, status="employed", source="employer")
+    assert client.post(answer_url(), {"status": "employed"}).status_code == 200
+    request.refresh_from_db()
+    assert request.answer == "employed" and not request.needs_decision
+    assert Outcome.objects.get(duo=due, point=Outcome.Point.FOLLOW_UP).source == "employer"
 
 
 # --- a double submit at the same moment (row lock) ------------------------------------------

@@ -161,6 +161,24 @@ def test_close_form_errors(coordinator, world):
     assert world.duo.status == Duo.Status.ACTIVE
 
 
+def test_closing_records_nothing_the_coordinator_did_not_choose(coordinator, world):
+    """The close form preselects no end reason and no situation: left untouched
+    it asks for both instead of recording "Completed" and "Employed"."""
+    url = reverse("duos:duo_close", args=[world.duo.uuid])
+    page = coordinator.get(url).content.decode()
+    for name in ("end_reason", "exit_status"):
+        select = page[page.index(f'name="{name}"') :].split("</select>")[0]
+        assert '<option value="" selected>' in select
+        assert select.count("selected") == 1
+    untouched = coordinator.post(url, {"ended_on": timezone.localdate().isoformat()})
+    assert untouched.status_code == 400
+    form = untouched.context["form"]
+    assert "end_reason" in form.errors and "exit_status" in form.errors
+    world.duo.refresh_from_db()
+    assert world.duo.status == Duo.Status.ACTIVE
+    assert not Outcome.objects.filter(duo=world.duo).exists()
+
+
 def test_rematch_only_after_an_early_end(coordinator, world):
     response = coordinator.post(
         reverse("duos:duo_close", args=[world.duo.uuid]),

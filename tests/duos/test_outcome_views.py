@@ -38,8 +38,11 @@ def test_form_is_prefilled_with_the_default_dates(coordinator_client, ended):
     exit_page = coordinator_client.get(url(ended, "exit"))
     assert exit_page.status_code == 200
     form = exit_page.context["form"]
-    assert form.initial == {"date": dt.date(2025, 9, 1), "source": "coordinator"}
-    assert "Record the outcome" in exit_page.content.decode()
+    # The date only: no situation and no source is recorded for the user.
+    assert form.initial == {"date": dt.date(2025, 9, 1)}
+    body = exit_page.content.decode()
+    assert "Record the outcome" in body
+    assert '<option value="" selected>' in body and "selected>Employed" not in body
 
     follow_up_page = coordinator_client.get(url(ended, "follow_up"))
     assert follow_up_page.context["form"].initial["date"] == follow_up_date(ended)
