@@ -23,7 +23,6 @@ install-dev: $(VENV)/.installed-dev
 
 migrate: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
-	$(RUN_ENV) $(PY) manage.py createcachetable
 
 run: migrate
 	$(RUN_ENV) $(PY) manage.py seed_demo

@@ -1,6 +1,5 @@
 """The public application forms (no sign-in)."""
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -9,10 +8,12 @@ from django.views.decorators.http import require_http_methods
 
 from duos.forms import MenteeApplicationForm, MentorApplicationForm
 from duos.services import intake
+from programmes import ratelimit
 from programmes.models import Programme
 
 FORMS = {"mentee": MenteeApplicationForm, "mentor": MentorApplicationForm}
 LIMIT_PER_HOUR = 5
+HOUR = 3600
 TOO_MANY = _lazy(
     "Too many applications were sent from your connection. Please try again in an hour."
 )
@@ -23,18 +24,8 @@ def _client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
-def _over_limit(request: HttpRequest) -> bool:
-    key = f"apply:{_client_address(request)}"
-    cache.add(key, 0, timeout=3600)
-    return cache.get(key, 0) >= LIMIT_PER_HOUR
-
-
-def _count(request: HttpRequest) -> None:
-    key = f"apply:{_client_address(request)}"
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between the check and now
-        cache.set(key, 1, timeout=3600)
+def _limit_key(request: HttpRequest) -> str:
+    return f"apply:{_client_address(request)}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,11 +38,11 @@ def apply(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
-        if _over_limit(request):
+        if ratelimit.over_limit(_limit_key(request), limit=LIMIT_PER_HOUR, seconds=HOUR):
             form.add_error(None, TOO_MANY)
             status = 429
         elif form.is_valid():
-            _count(request)
+            ratelimit.hit(_limit_key(request), seconds=HOUR)
             if not form.is_spam:
                 data = {k: v for k, v in form.cleaned_data.items() if k in form._meta.fields}
                 intake.application_submit(
