@@ -4,7 +4,12 @@
 - XLSX: the first worksheet; date cells come back as dates, the rest as text.
 - The format is recognised by content, never by the file name: a PDF renamed
   ``.xlsx`` is refused with a message that names the file.
-- Size is checked before any parsing (``MAX_BYTES``); rows are capped too.
+- Bounded: the size is checked before any parsing (``MAX_BYTES``, and
+  ``MAX_UNPACKED_BYTES`` for the zip inside an XLSX); an XLSX whose first sheet
+  declares more rows or columns than we read (its ``<dimension ref="A1:XFD5000">``)
+  is refused before a single cell is read; then only the header's columns are
+  read (``max_col``), so a stray empty cell in column XFD costs nothing; rows
+  are capped as they stream (``MAX_ROWS`` data rows, ``MAX_LINES`` in all).
 - Cells are text: nothing is evaluated. From an XLSX we read the values Excel
   saved with the file (``data_only``), never the formula itself.
 
@@ -28,6 +33,7 @@ from django.utils.translation import gettext as _
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000  # data rows, blank ones not counted
 MAX_LINES = 100_000  # every row read, blank ones included
+MAX_COLUMNS = 100  # the widest format has 17 columns; a list export a few more
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # an XLSX is a zip: refuse zip bombs
 ZIP_SIGNATURE = b"PK\x03\x04"
 
@@ -197,16 +203,71 @@ def _xlsx_lines(content: bytes, filename: str) -> Iterator[tuple[Cell, ...]]:
     try:
         if not workbook.worksheets:
             raise _not_a_table(filename)
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # trust the cells, not a declared size (pads rows)
-        for values in sheet.iter_rows(values_only=True):
-            yield tuple(_xlsx_cell(value) for value in values)
+        yield from _sheet_lines(workbook.worksheets[0], filename)
     except SpreadsheetError:
         raise
     except Exception:  # broken XML inside a valid zip
         raise _not_a_table(filename) from None
     finally:
         workbook.close()
+
+
+def _sheet_lines(sheet, filename: str) -> Iterator[tuple[Cell, ...]]:
+    """The header row, then the rows cut to the header's width."""
+    _check_declared_size(sheet, filename)  # before reading any cell
+    # Then trust the cells, not the declared size: a smaller one would cut rows
+    # off, a larger one pad them.
+    sheet.reset_dimensions()
+    first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    header = tuple(_xlsx_cell(value) for value in first)
+    while header and header[-1] == "":
+        header = header[:-1]
+    _check_columns(len(header), filename)
+    yield header
+    width = max(len(header), 1)
+    for values in sheet.iter_rows(min_row=2, max_col=width, values_only=True):
+        yield tuple(_xlsx_cell(value) for value in values)
+
+
+def _check_declared_size(sheet, filename: str) -> None:
+    """Refuse a sheet that says it is bigger than what we read; the number comes
+    from the sheet's ``<dimension>`` element (read_only mode), no cell is read."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if columns > MAX_COLUMNS:
+        from openpyxl.utils import get_column_letter
+
+        raise SpreadsheetError(
+            _(
+                "%(file)s: its first sheet reaches column %(letter)s (%(columns)s columns); "
+                "at most %(limit)s are read. Delete the empty columns to the right of your "
+                "data (select them, right-click, Delete), or save the sheet as CSV."
+            )
+            % {
+                "file": filename,
+                "letter": get_column_letter(min(columns, 16384)),
+                "columns": f"{columns:,}",
+                "limit": MAX_COLUMNS,
+            }
+        )
+    if rows > MAX_LINES:
+        raise SpreadsheetError(
+            _(
+                "%(file)s: its first sheet reaches row %(rows)s; at most %(limit)s rows are "
+                "read. Delete the empty rows below your data, or split the file."
+            )
+            % {"file": filename, "rows": f"{rows:,}", "limit": f"{MAX_LINES:,}"}
+        )
+
+
+def _check_columns(width: int, filename: str) -> None:
+    if width > MAX_COLUMNS:
+        raise SpreadsheetError(
+            _(
+                "%(file)s has %(columns)s columns in its header (line 1); "
+                "at most %(limit)s are read."
+            )
+            % {"file": filename, "columns": width, "limit": MAX_COLUMNS}
+        )
 
 
 def _check_unpacked_size(content: bytes, filename: str) -> None:
@@ -252,6 +313,7 @@ def _header(cells: tuple[Cell, ...], filename: str) -> tuple[str, ...]:
     names = [name.lstrip("\ufeff") for name in names]
     while names and not names[-1]:
         names.pop()
+    _check_columns(len(names), filename)
     if not names:
         raise SpreadsheetError(
             _("%(file)s: line 1 must hold the column names, but it is empty.") % {"file": filename}
