@@ -8,12 +8,10 @@ from auditlog.context import set_actor
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from duos.models import (
-    Duo,
-    Outcome,
-)
+from duos.models import Duo, Outcome, contract_problem
 from duos.services.figures import figures_changed
 
 
@@ -47,8 +45,8 @@ def outcome_record(
         errors["contract_type"] = _("'%(value)s' is not a contract type.") % {
             "value": contract_type
         }
-    elif contract_type and status != Outcome.Status.EMPLOYED:
-        errors["contract_type"] = _("A contract type goes only with the status 'employed'.")
+    elif problem := contract_problem(status=status, contract_type=contract_type):
+        errors["contract_type"] = capfirst(problem) + "."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(), set_actor(actor):
