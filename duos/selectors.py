@@ -257,8 +257,11 @@ def duo_timeline(duo: Duo, *, view: access.DuoView, reader) -> list[Event]:
         events.append(Event(meeting.date, "meeting", meeting))
     if view.outcomes:
         events += [Event(o.date, "outcome", o) for o in duo.outcomes.all()]
+    declined_on = timezone.localtime(duo.updated_at).date() if duo.decline_reason else None
     for on, label in (
         (duo.proposed_on, _("Proposed")),
+        (duo.introduction_on if duo.status != Duo.Status.PROPOSED else None, _("Introduction")),
+        (declined_on, _("Declined: %(reason)s") % {"reason": duo.decline_reason}),
         (duo.started_on, _("Started")),
         (duo.ended_on, _("Ended: %(reason)s") % {"reason": duo.get_end_reason_display()}),
     ):

@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from duos import services
 from duos.matching.runs import run_execute
 from duos.models import MatchingRun
 from duos.services import follow_up, workspace
@@ -39,3 +40,8 @@ def send_coach_digests() -> int:
 @shared_task(name="duos.send_follow_up_requests", time_limit=600, soft_time_limit=540)
 def send_follow_up_requests() -> int:
     return follow_up.send_follow_up_requests()
+
+
+@shared_task(name="duos.start_agreed_proposals", time_limit=600, soft_time_limit=540)
+def start_agreed_proposals() -> int:
+    return services.start_agreed_proposals()

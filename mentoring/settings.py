@@ -295,6 +295,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reporting.recompute_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    "start-agreed-proposals": {
+        "task": "duos.start_agreed_proposals",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "follow-up-requests": {
         "task": "duos.send_follow_up_requests",
         "schedule": crontab(hour=10, minute=0),

@@ -63,6 +63,13 @@ class Duo(PublicIdModel):
     introduction_on = models.DateField(_("introduction meeting"), null=True, blank=True)
     mentee_agreed_at = models.DateTimeField(_("mentee agreed at"), null=True, blank=True)
     mentor_agreed_at = models.DateTimeField(_("mentor agreed at"), null=True, blank=True)
+    introduction_held_at = models.DateTimeField(
+        _("introduction held (marked) at"), null=True, blank=True
+    )
+    # A coordinator started the duo without the introduction or an agreement.
+    start_override_reason = models.CharField(
+        _("started without introduction or agreement, because"), max_length=200, blank=True
+    )
     # The silence episode already reminded: the last contact date it started from.
     silence_reminded_for = models.DateField(_("silence reminder sent for"), null=True, blank=True)
 

@@ -20,9 +20,13 @@ from duos.services.duos import (
     duo_close,
     duo_decline,
     duo_end,
+    duo_mark_introduction_held,
     duo_plan_introduction,
     duo_propose,
     duo_record_agreement,
+    duo_start_override,
+    introduction_held,
+    start_agreed_proposals,
 )
 from duos.services.figures import RECOMPUTE_TASK, figures_changed
 from duos.services.meetings import meeting_record, meeting_update
@@ -38,9 +42,13 @@ __all__ = [
     "duo_close",
     "duo_decline",
     "duo_end",
+    "duo_mark_introduction_held",
     "duo_plan_introduction",
     "duo_propose",
     "duo_record_agreement",
+    "duo_start_override",
+    "introduction_held",
+    "start_agreed_proposals",
     "figures_changed",
     "follow_up_date",
     "meeting_record",

@@ -27,6 +27,7 @@ from duos.models import (
     Outcome,
     PipelineStatus,
 )
+from duos.services import notifications
 from duos.services.figures import figures_changed
 from duos.services.outcomes import outcome_record
 
@@ -56,12 +57,15 @@ def duo_propose(
     match_score=None,
     score_components: list | None = None,
 ) -> Duo:
-    """Propose a pair. A former pair (any earlier duo of the two) is never proposed again."""
+    """Propose a pair of the pool (DESIGN.md "Matching" 1 and 7), whatever the
+    page the proposal comes from. A former pair is never proposed again. The
+    mentor, the mentee and the coach are told by e-mail."""
     if mentee.programme_id != mentor.programme_id:
         raise ValidationError(_("The mentee and the mentor belong to different programmes."))
     for person in (mentee, mentor):
         if person.status == PipelineStatus.WITHDRAWN:
             raise ValidationError(_("%(name)s has withdrawn.") % {"name": person})
+    _check_in_pool(mentee, mentor)
     with transaction.atomic(), set_actor(actor):
         if (
             Duo.objects.filter(mentee=mentee, mentor=mentor)
@@ -73,7 +77,7 @@ def duo_propose(
             )
         if Duo.objects.filter(mentee=mentee, mentor=mentor, status=Duo.Status.PROPOSED).exists():
             raise ValidationError(_("This pair is already proposed."))
-        return Duo.objects.create(
+        duo = Duo.objects.create(
             programme_id=mentee.programme_id,
             mentee=mentee,
             mentor=mentor,
@@ -81,6 +85,31 @@ def duo_propose(
             proposed_on=proposed_on or timezone.localdate(),
             match_score=match_score,
             score_components=score_components or [],
+        )
+        notifications.duo_news(duo, template="duo_proposed")
+        return duo
+
+
+def _check_in_pool(mentee: Mentee, mentor: Mentor) -> None:
+    """Only mentees waiting (screened: eligible, or accepted with a recorded
+    reason) with consent on file, and mentors screened (trained where the
+    programme requires it)."""
+    if mentee.status != PipelineStatus.READY or mentee.consent_given_at is None:
+        raise ValidationError(
+            _(
+                "%(name)s is not waiting for a mentor (%(status)s): only screened mentees "
+                "with consent on file can be proposed."
+            )
+            % {"name": mentee, "status": mentee.get_status_display().lower()}
+        )
+    if mentor.status not in (PipelineStatus.READY, PipelineStatus.IN_DUO):
+        raise ValidationError(
+            _("%(name)s is not an available mentor (%(status)s).")
+            % {"name": mentor, "status": mentor.get_status_display().lower()}
+        )
+    if mentor.programme.training_required and mentor.training_completed_on is None:
+        raise ValidationError(
+            _("%(name)s has not completed the mentor training yet.") % {"name": mentor}
         )
 
 
@@ -130,6 +159,7 @@ def duo_activate(actor, *, duo: Duo, started_on: dt.date | None = None) -> Duo:
         _set_status(mentee, PipelineStatus.IN_DUO)
         _set_status(mentor, PipelineStatus.IN_DUO)
         figures_changed(duo.programme_id)  # a new last duo changes a trajectory
+        notifications.duo_news(duo, template="duo_started")
         return duo
 
 
@@ -198,26 +228,82 @@ def _proposed(duo: Duo) -> Duo:
     return duo
 
 
+def introduction_held(duo: Duo, *, today: dt.date | None = None) -> bool:
+    """The introduction meeting took place: marked held, or its date has come."""
+    today = today or timezone.localdate()
+    return duo.introduction_held_at is not None or (
+        duo.introduction_on is not None and duo.introduction_on <= today
+    )
+
+
+def _start_when_ready(actor, duo: Duo) -> Duo:
+    """A proposal becomes active once the introduction has taken place and both
+    agreed (DESIGN.md "Matching" 7); until then it stays proposed."""
+    if duo.mentee_agreed_at and duo.mentor_agreed_at and introduction_held(duo):
+        return duo_activate(actor, duo=duo)
+    return duo
+
+
 def duo_plan_introduction(actor, *, duo: Duo, on: dt.date) -> Duo:
     with transaction.atomic(), set_actor(actor):
         duo = _proposed(duo)
         duo.introduction_on = on
         duo.save(update_fields=["introduction_on", "updated_at"])
-        return duo
+        return _start_when_ready(actor, duo)
+
+
+def duo_mark_introduction_held(actor, *, duo: Duo) -> Duo:
+    with transaction.atomic(), set_actor(actor):
+        duo = _proposed(duo)
+        duo.introduction_held_at = timezone.now()
+        duo.introduction_on = duo.introduction_on or timezone.localdate()
+        duo.save(update_fields=["introduction_held_at", "introduction_on", "updated_at"])
+        return _start_when_ready(actor, duo)
 
 
 def duo_record_agreement(actor, *, duo: Duo, side: str) -> Duo:
-    """One side agreed after the introduction; when both have, the duo starts
-    (through ``duo_activate``: the mentor's capacity is checked under a lock)."""
+    """One side agreed; the duo starts once both have and the introduction took
+    place (through ``duo_activate``: the mentor's capacity is checked under a lock)."""
     if side not in ("mentee", "mentor"):
         raise ValidationError(_("Agreement is recorded for the mentee or the mentor."))
     with transaction.atomic(), set_actor(actor):
         duo = _proposed(duo)
         setattr(duo, f"{side}_agreed_at", timezone.now())
         duo.save(update_fields=[f"{side}_agreed_at", "updated_at"])
-        if duo.mentee_agreed_at and duo.mentor_agreed_at:
-            duo = duo_activate(actor, duo=duo)
-        return duo
+        return _start_when_ready(actor, duo)
+
+
+def duo_start_override(actor, *, duo: Duo, reason: str) -> Duo:
+    """A coordinator starts the duo without waiting for the introduction or an
+    agreement; the reason is recorded with the duo."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": _("Say why the duo starts without its introduction.")})
+    with transaction.atomic(), set_actor(actor):
+        duo = _proposed(duo)
+        duo.start_override_reason = reason[:200]
+        duo.save(update_fields=["start_override_reason", "updated_at"])
+        return duo_activate(actor, duo=duo)
+
+
+def start_agreed_proposals(today: dt.date | None = None) -> int:
+    """The daily job: proposals both sides agreed to whose introduction date
+    has now come start. Idempotent (a started duo is no longer a proposal)."""
+    today = today or timezone.localdate()
+    ready = Duo.objects.filter(
+        status=Duo.Status.PROPOSED,
+        mentee_agreed_at__isnull=False,
+        mentor_agreed_at__isnull=False,
+        introduction_on__lte=today,
+    ).values_list("pk", flat=True)
+    started = 0
+    for pk in ready:
+        try:
+            duo_activate(None, duo=Duo.objects.get(pk=pk))
+            started += 1
+        except ValidationError:
+            continue  # e.g. no free slot: the proposal stays for the coordinator
+    return started
 
 
 def duo_close(

@@ -37,8 +37,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duos.models import Duo, FollowUpRequest, Outcome
+from duos.services import notifications
 from duos.services.outcomes import follow_up_date, outcome_record
-from duos.services.workspace import _mail
 from programmes.models import Programme
 
 logger = logging.getLogger(__name__)
@@ -111,7 +111,9 @@ def _deliver(*, request_id: int, token: str, language: str, context: dict, email
     (nobody holds its link) so that the next run tries again."""
     context = {**context, "link": answer_link(token)}
     try:
-        _mail(template="follow_up_request", context=context, to=[email], language=language)
+        notifications.send(
+            template="follow_up_request", context=context, to=[email], language=language
+        )
     except Exception:
         logger.exception("Follow-up request %s could not be e-mailed; retried next run", request_id)
         FollowUpRequest.objects.filter(pk=request_id, answered_at__isnull=True).delete()

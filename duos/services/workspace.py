@@ -11,40 +11,19 @@ from auditlog.context import set_actor
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duos.health import Health, health
 from duos.models import CheckIn, CheckInKind, Concern, Duo, Risk
 from duos.selectors import with_last_contact
-from programmes.models import Membership, Role
+from duos.services import notifications
 
 logger = logging.getLogger(__name__)
 
 
 User = get_user_model()
-
-
-def _mail(*, template: str, context: dict, to: list[str], language: str) -> None:
-    if not to:
-        return
-    with translation.override(language):
-        subject = render_to_string(f"duos/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"duos/email/{template}.txt", context)
-    send_mail(subject, body, None, to)
-
-
-def _coordinator_emails(duo: Duo) -> list[str]:
-    memberships = Membership.objects.filter(
-        organisation_id=duo.programme.operator_id,
-        role=Role.COORDINATOR,
-        revoked_at__isnull=True,
-        user__is_active=True,
-    ).select_related("user")
-    return sorted({m.user.email for m in memberships if m.user.email})
 
 
 def concern_raise(actor, *, duo: Duo, text: str, urgent: bool) -> Concern:
@@ -56,12 +35,12 @@ def concern_raise(actor, *, duo: Duo, text: str, urgent: bool) -> Concern:
         raise ValidationError(_("Concerns are raised about an active duo."))
     with transaction.atomic(), set_actor(actor):
         concern = Concern.objects.create(duo=duo, raised_by=actor, urgent=urgent, text=text)
-        recipients = _coordinator_emails(duo)
+        recipients = notifications.coordinator_emails(duo)
         if duo.coach and duo.coach.is_active and duo.coach.email:
             recipients = sorted({*recipients, duo.coach.email})
         context = {"concern": concern, "duo": duo, "site": settings.SITE_URL}
         transaction.on_commit(
-            lambda: _mail(
+            lambda: notifications.send(
                 template="concern",
                 context=context,
                 to=recipients,
@@ -139,7 +118,7 @@ def send_silence_reminders(today: dt.date | None = None) -> int:
                 "site": settings.SITE_URL,
             }
             transaction.on_commit(
-                lambda c=context, e=email, lang=duo.mentor.contact_language: _mail(
+                lambda c=context, e=email, lang=duo.mentor.contact_language: notifications.send(
                     template="silence_reminder", context=c, to=[e] if e else [], language=lang
                 )
             )
@@ -156,7 +135,7 @@ def send_coach_digests(today: dt.date | None = None) -> int:
             by_coach.setdefault(duo.coach_id, []).append(duo)
     for duos in by_coach.values():
         coach = duos[0].coach
-        _mail(
+        notifications.send(
             template="coach_digest",
             context={"coach": coach, "duos": duos, "today": today, "site": settings.SITE_URL},
             to=[coach.email],

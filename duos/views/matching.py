@@ -202,26 +202,33 @@ def _apply_action(request: HttpRequest, duo: Duo, action: str | None) -> None:
         form = IntroductionForm(request.POST)
         if not form.is_valid():
             raise ValidationError(_("Give the date of the introduction meeting."))
-        services.duo_plan_introduction(
+        duo = services.duo_plan_introduction(
             request.user, duo=duo, on=form.cleaned_data["introduction_on"]
         )
         messages.success(request, _("Introduction meeting planned."))
+    elif action == "introduction_held":
+        duo = services.duo_mark_introduction_held(request.user, duo=duo)
+        messages.success(request, _("The introduction meeting took place."))
     elif action in ("agree_mentee", "agree_mentor"):
         duo = services.duo_record_agreement(
             request.user, duo=duo, side=action.removeprefix("agree_")
         )
-        if duo.status == Duo.Status.ACTIVE:
-            messages.success(request, _("Both agreed: the duo has started."))
-        else:
-            messages.success(request, _("Agreement recorded."))
+        messages.success(request, _("Agreement recorded."))
+    elif action == "start_override":
+        duo = services.duo_start_override(
+            request.user, duo=duo, reason=request.POST.get("reason", "")
+        )
     elif action == "decline":
         form = DeclineForm(request.POST)
         if not form.is_valid():
             raise ValidationError(_("Say why the duo was declined."))
         services.duo_decline(request.user, duo=duo, reason=form.cleaned_data["reason"])
         messages.success(request, _("Declined; the mentee is back in the pool."))
+        return
     else:
         raise ValidationError(_("Unknown action."))
+    if duo.status == Duo.Status.ACTIVE:
+        messages.success(request, _("The duo has started."))
 
 
 @role_required(Role.COORDINATOR)

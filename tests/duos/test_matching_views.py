@@ -75,12 +75,9 @@ def test_batch_run_publish_and_agree_to_active(
 
 def test_second_coordinator_overfilling_a_mentor_gets_a_clear_message(client, world):
     mentor = MentorFactory(programme=world.programme, status="ready", capacity=1)
-    first = DuoFactory(
-        programme=world.programme, mentor=mentor, proposed=True, mentee_agreed_at=timezone.now()
-    )
-    second = DuoFactory(
-        programme=world.programme, mentor=mentor, proposed=True, mentee_agreed_at=timezone.now()
-    )
+    held = {"mentee_agreed_at": timezone.now(), "introduction_on": timezone.localdate()}
+    first = DuoFactory(programme=world.programme, mentor=mentor, proposed=True, **held)
+    second = DuoFactory(programme=world.programme, mentor=mentor, proposed=True, **held)
     other_coordinator = MembershipFactory(
         organisation=world.programme.operator, role=Role.COORDINATOR
     ).user

@@ -176,6 +176,8 @@ def test_duo_propose_refuses_a_pair_already_proposed(actor, proposal):
 
 def test_duo_propose_rematches_a_mentee_with_another_mentor(actor):
     earlier = DuoFactory(ended=True, end_reason=EndReason.MISMATCH)
+    earlier.mentee.status = PipelineStatus.READY  # back in the pool after the early end
+    earlier.mentee.save()
     new_mentor = MentorFactory(programme=earlier.programme)
     duo = duo_propose(actor, mentee=earlier.mentee, mentor=new_mentor)
     assert duo.status == Duo.Status.PROPOSED

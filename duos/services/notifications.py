@@ -1,0 +1,87 @@
+"""E-mails to the people of a duo: rendered in the recipient's language, sent
+after the commit, and never failing the user's request (a failure is logged).
+
+Subjects are made safe here once: a name typed with a line break would
+otherwise make the mail header invalid (BadHeaderError) and lose the message.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from duos.models import Duo
+from programmes.models import Membership, Role
+
+logger = logging.getLogger(__name__)
+
+SUBJECT_LIMIT = 150
+
+
+def safe_subject(text: str) -> str:
+    """One line, no control characters, of a sensible length."""
+    line = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return line[:SUBJECT_LIMIT]
+
+
+def send(*, template: str, context: dict, to: list[str], language: str) -> None:
+    """Render ``duos/email/<template>.txt`` and its ``_subject`` in ``language``."""
+    if not to:
+        return
+    with translation.override(language):
+        subject = safe_subject(render_to_string(f"duos/email/{template}_subject.txt", context))
+        body = render_to_string(f"duos/email/{template}.txt", context)
+    send_mail(subject, body, None, to)
+
+
+def send_on_commit(*, template: str, context: dict, to: list[str], language: str) -> None:
+    """After the transaction commits; a failure is logged, never raised."""
+
+    def deliver() -> None:
+        try:
+            send(template=template, context=context, to=to, language=language)
+        except Exception:
+            logger.exception("The %s e-mail to %s could not be sent", template, to)
+
+    if to:
+        transaction.on_commit(deliver)
+
+
+def coordinator_emails(duo: Duo) -> list[str]:
+    memberships = Membership.objects.filter(
+        organisation_id=duo.programme.operator_id,
+        role=Role.COORDINATOR,
+        revoked_at__isnull=True,
+        user__is_active=True,
+    ).select_related("user")
+    return sorted({m.user.email for m in memberships if m.user.email})
+
+
+def _staff_language(user) -> str:
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def duo_news(duo: Duo, *, template: str) -> None:
+    """Tell the mentor, the mentee (each in their language) and the coach."""
+    context = {"duo": duo, "site": settings.SITE_URL}
+    for person in (duo.mentor, duo.mentee):
+        if person.email:
+            send_on_commit(
+                template=template,
+                context={**context, "recipient": person},
+                to=[person.email],
+                language=person.contact_language,
+            )
+    coach = duo.coach
+    if coach is not None and coach.is_active and coach.email:
+        send_on_commit(
+            template=template,
+            context={**context, "recipient": coach, "as_coach": True},
+            to=[coach.email],
+            language=_staff_language(coach),
+        )
