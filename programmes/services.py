@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -92,10 +93,17 @@ def membership_invite(
     if role in (Role.FUNDER, Role.EVALUATOR) and not programmes:
         raise ValidationError({"programmes": _("Grant at least one programme.")})
     with transaction.atomic(), set_actor(actor):
-        user, created = account_for(email=email, first_name=first_name, last_name=last_name)
-        if Membership.objects.filter(
+        user, _created = account_for(email=email, first_name=first_name, last_name=last_name)
+        live = Membership.objects.filter(
             user=user, organisation=organisation, role=role, revoked_at__isnull=True
-        ).exists():
+        ).first()
+        if live is not None and not user.has_usable_password():
+            # Invited before and not yet in: a fresh link (the grants are added).
+            if programmes and role in (Role.FUNDER, Role.EVALUATOR):
+                live.programmes.add(*programmes)
+            _invite_on_commit(user=user, inviter=actor, request_base=request_base)
+            return live
+        if live is not None:
             raise ValidationError(
                 {
                     "email": _("%(email)s is already a %(role)s of %(organisation)s.")
@@ -109,11 +117,15 @@ def membership_invite(
         membership = Membership.objects.create(user=user, organisation=organisation, role=role)
         if programmes and role in (Role.FUNDER, Role.EVALUATOR):
             membership.programmes.set(programmes)
-        if created or not user.has_usable_password():
-            transaction.on_commit(
-                lambda: send_invitation(user=user, inviter=actor, request_base=request_base)
-            )
+        # Always a fresh link, also for someone coming back after a revocation.
+        _invite_on_commit(user=user, inviter=actor, request_base=request_base)
         return membership
+
+
+def _invite_on_commit(*, user: User, inviter, request_base: str) -> None:
+    transaction.on_commit(
+        lambda: send_invitation(user=user, inviter=inviter, request_base=request_base)
+    )
 
 
 def deactivate_if_unused(user: User) -> None:
@@ -132,10 +144,23 @@ def deactivate_if_unused(user: User) -> None:
 
 
 def membership_revoke(
-    actor, *, membership: Membership, has_other_access: bool = False
+    actor, *, membership: Membership, own_programmes: QuerySet[Programme] | None = None
 ) -> Membership:
+    """Revoke a membership, or only the grants of ``own_programmes``.
+
+    A coordinator manages the grants of their own programmes (DESIGN.md "Who
+    sees what"): for a funder or evaluator of another organisation, pass the
+    coordinator's programmes and only those grants go; the membership ends
+    when no grant is left, and the account is switched off only when the
+    person has no access left at all."""
     with transaction.atomic(), set_actor(actor):
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if own_programmes is not None and membership.role in (Role.FUNDER, Role.EVALUATOR):
+            membership.programmes.remove(*own_programmes.filter(pk__in=membership.programmes.all()))
+            if membership.programmes.exists():
+                # Unused links die with any change of access (programmes.tokens).
+                Membership.objects.filter(pk=membership.pk).update(updated_at=timezone.now())
+                return membership
         if membership.revoked_at is None:
             membership.revoked_at = timezone.now()
             membership.save(update_fields=["revoked_at", "updated_at"])

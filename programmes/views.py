@@ -65,6 +65,8 @@ def membership_revoke(request: HttpRequest, uuid) -> HttpResponse:
     if membership.user_id == request.user.pk:
         messages.error(request, _("You cannot revoke your own access."))
         return redirect("programmes:team")
-    services.membership_revoke(request.user, membership=membership)
+    services.membership_revoke(
+        request.user, membership=membership, own_programmes=coordinated_programmes(request.user)
+    )
     messages.success(request, _("Access of %(email)s revoked.") % {"email": membership.user.email})
     return redirect("programmes:team")
