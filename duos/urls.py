@@ -1,10 +1,8 @@
 from django.urls import path
 
 from duos.views import duo as views
-from duos.views import history as views_history
 from duos.views import imports as views_import
 from duos.views import matching as views_matching
-from duos.views import outcome_imports
 from duos.views import outcomes as views_outcomes
 from duos.views import people as views_intake
 from duos.views import programme as views_programme
@@ -43,22 +41,6 @@ urlpatterns = [
         name="propose",
     ),
     path("programmes/<uuid:uuid>/matching/", views_matching.programme_matching, name="matching"),
-    path(
-        "programmes/<uuid:uuid>/history-import/",
-        views_history.history_upload,
-        name="history_upload",
-    ),
-    path(
-        "programmes/<uuid:uuid>/history-import/template.csv",
-        views_history.history_template,
-        name="history_template",
-    ),
-    path("history-imports/<uuid:uuid>/", views_history.history_preview, name="history_preview"),
-    path(
-        "history-imports/<uuid:uuid>/confirm/",
-        views_history.history_confirm,
-        name="history_confirm",
-    ),
     path("programmes/<uuid:uuid>/weights/", views_matching.weights_edit, name="weights"),
     path("matching/<uuid:uuid>/", views_matching.matching_run, name="matching_run"),
     path("matching/<uuid:uuid>/resolve/", views_matching.run_resolve, name="run_resolve"),
@@ -100,23 +82,55 @@ for kind in ("mentee", "mentor"):
     ]
 
 
-urlpatterns += [
-    path("programmes/<uuid:uuid>/import/", views_import.import_upload, name="import_upload"),
-    path(
-        "programmes/<uuid:uuid>/import/template.csv",
-        views_import.import_template,
-        {"fmt": "csv"},
-        name="import_template_csv",
+# Every import (participants, outcomes, historical duos): one set of views, the
+# kind given here; the names and paths are those each import always had.
+_IMPORTS = [
+    # kind, upload page, template (csv, xlsx), preview (and confirm), name prefixes
+    (
+        "participants",
+        "programmes/<uuid:uuid>/import/",
+        ("import_template_csv", "import_template_xlsx"),
+        "imports/<uuid:uuid>/",
+        "import",
     ),
-    path(
-        "programmes/<uuid:uuid>/import/template.xlsx",
-        views_import.import_template,
-        {"fmt": "xlsx"},
-        name="import_template_xlsx",
+    (
+        "outcomes",
+        "programmes/<uuid:uuid>/outcome-import/",
+        ("outcome_import_template", "outcome_import_template_xlsx"),
+        "programmes/<uuid:uuid>/outcome-import/<uuid:import_uuid>/",
+        "outcome_import",
     ),
-    path("imports/<uuid:uuid>/", views_import.import_preview, name="import_preview"),
-    path("imports/<uuid:uuid>/confirm/", views_import.import_confirm, name="import_confirm"),
+    (
+        "duos",
+        "programmes/<uuid:uuid>/history-import/",
+        ("history_template", "history_template_xlsx"),
+        "history-imports/<uuid:uuid>/",
+        "history",
+    ),
 ]
+for kind, start, (csv_name, xlsx_name), preview, prefix in _IMPORTS:
+    urlpatterns += [
+        path(start, views_import.upload, {"kind": kind}, name=f"{prefix}_upload"),
+        path(
+            f"{start}template.csv",
+            views_import.template,
+            {"kind": kind, "fmt": "csv"},
+            name=csv_name,
+        ),
+        path(
+            f"{start}template.xlsx",
+            views_import.template,
+            {"kind": kind, "fmt": "xlsx"},
+            name=xlsx_name,
+        ),
+        path(preview, views_import.preview, {"kind": kind}, name=f"{prefix}_preview"),
+        path(
+            f"{preview}confirm/",
+            views_import.confirm,
+            {"kind": kind},
+            name=f"{prefix}_confirm",
+        ),
+    ]
 
 
 urlpatterns += [
@@ -131,32 +145,5 @@ urlpatterns += [
         "follow-up-answers/<uuid:uuid>/decide/",
         views_outcomes.follow_up_decide,
         name="follow_up_decide",
-    ),
-    path(
-        "programmes/<uuid:uuid>/outcome-import/",
-        outcome_imports.outcome_import_upload,
-        name="outcome_import_upload",
-    ),
-    path(
-        "programmes/<uuid:uuid>/outcome-import/template.csv",
-        outcome_imports.outcome_import_template,
-        {"fmt": "csv"},
-        name="outcome_import_template",
-    ),
-    path(
-        "programmes/<uuid:uuid>/outcome-import/template.xlsx",
-        outcome_imports.outcome_import_template,
-        {"fmt": "xlsx"},
-        name="outcome_import_template_xlsx",
-    ),
-    path(
-        "programmes/<uuid:uuid>/outcome-import/<uuid:import_uuid>/",
-        outcome_imports.outcome_import_preview,
-        name="outcome_import_preview",
-    ),
-    path(
-        "programmes/<uuid:uuid>/outcome-import/<uuid:import_uuid>/confirm/",
-        outcome_imports.outcome_import_confirm,
-        name="outcome_import_confirm",
     ),
 ]

@@ -8,7 +8,9 @@ Only ``ref``, ``kind`` and ``first_name`` are required columns.
 
 Rules (the contract, and the choices made where it is silent):
 - The key is (programme, kind, ref): importing the same file again changes
-  nothing; a changed row updates only the fields that changed (audited).
+  nothing, even after a coordinator corrected a field on screen (a cell that
+  says what the last import said is not news); a changed cell updates that
+  field (audited), through ``services.participants``.
 - A new ref creates a record with origin "import", status "applied" and no
   consent recorded: consent is asked for later, at the intake interview.
 - All or nothing: every row is validated first; any error and nothing is
@@ -29,37 +31,18 @@ Rules (the contract, and the choices made where it is silent):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from auditlog.context import set_actor
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from duos.imports.flow import Confirmation, upload_arguments, upload_confirm, upload_create
-from duos.imports.reader import (
-    Cell,
-    SpreadsheetError,
-    Table,
-    as_date,
-    cell_error,
-    read_table,
-)
-from duos.models import (
-    DataImport,
-    EmploymentStatus,
-    Gender,
-    ImportKind,
-    Mentee,
-    Mentor,
-    Origin,
-    PipelineStatus,
-)
+from duos.imports import rows
+from duos.imports.flow import ColumnHelp, Importer
+from duos.imports.reader import Cell, Table
+from duos.imports.rows import CREATE, UNCHANGED, UPDATE, Preview, Row, RowError, RowPlan
+from duos.models import EmploymentStatus, Gender, ImportKind, Mentee, Mentor
+from duos.services.participants import participant_create, participant_update
 from duos.vocab import SECTORS
 from programmes.models import EducationLevel, Programme
 
@@ -98,299 +81,133 @@ ISO_639_1 = frozenset(
     "vi vo wa wo xh yi yo za zh zu".split()
 )
 OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
-
-CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
-SUMMARY_KEYS = {CREATE: "created", UPDATE: "updated", UNCHANGED: "unchanged"}
-
-
-class ImportRejected(Exception):
-    """Nothing was written; ``errors`` says why, each naming line and column or the file."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors))
-        self.errors = errors
-
-
-@dataclass
-class RowPlan:
-    """What one valid row will do. ``changes`` is keyed by column name."""
-
-    line: int
-    kind: str
-    ref: str
-    name: str
-    action: str
-    changes: dict[str, Any] = field(default_factory=dict)
-    person: Mentee | Mentor | None = None
-
-
-@dataclass
-class Preview:
-    filename: str
-    rows: list[RowPlan] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self) -> dict[str, dict[str, int]]:
-        counts = {kind: dict.fromkeys(SUMMARY_KEYS.values(), 0) for kind in KIND_MODELS}
-        for row in self.rows:
-            counts[row.kind][SUMMARY_KEYS[row.action]] += 1
-        return counts
+GROUPS = tuple(KIND_MODELS)
+KIND_LABELS = {"mentee": gettext_lazy("mentee"), "mentor": gettext_lazy("mentor")}
 
 
 # --- cells -------------------------------------------------------------------
 
 
-class _Invalid(Exception):
-    def __init__(self, problem: str):
-        self.problem = problem
-
-
-def _text(value: Cell) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else value.strip()
-
-
-def _code(value: Cell) -> str:
-    return "_".join(_text(value).lower().replace("-", " ").split())
-
-
-def _shown(value: Cell) -> str:
-    text = _text(value)
-    return text if len(text) <= 40 else text[:40] + "…"
-
-
-def _limited(limit: int) -> Callable[[Cell], str]:
-    def parse(value: Cell) -> str:
-        text = _text(value)
-        if len(text) > limit:
-            raise _Invalid(
-                _("'%(value)s' is longer than %(limit)s characters")
-                % {"value": _shown(value), "limit": limit}
-            )
-        return text
-
-    return parse
-
-
-def _choice(values, message, aliases: dict[str, str] | None = None) -> Callable[[Cell], str]:
-    def parse(value: Cell) -> str:
-        code = _code(value)
-        code = (aliases or {}).get(code, code)
-        if code not in values:
-            raise _Invalid(message % {"value": _shown(value), "options": ", ".join(values)})
-        return code
-
-    return parse
-
-
-def _codes(check: Callable[[Cell], str]) -> Callable[[Cell], list[str]]:
-    def parse(value: Cell) -> list[str]:
-        items = [item for item in _text(value).replace(",", ";").split(";") if item.strip()]
-        return list(dict.fromkeys(check(item) for item in items))
-
-    return parse
-
-
 def _language(value: Cell) -> str:
-    code = _text(value).lower()
+    code = rows.text(value).lower()
     if code not in ISO_639_1:
-        raise _Invalid(
+        raise RowError(
             _("'%(value)s' is not a two-letter ISO 639-1 language code (such as fr, nl, ar)")
-            % {"value": _shown(value)}
+            % {"value": rows.shown(value)}
         )
     return code
 
 
 def _birth_date(value: Cell) -> dt.date:
-    try:
-        date = as_date(value)
-    except ValueError:
-        raise _Invalid(
-            _("'%(value)s' is not a date (use YYYY-MM-DD)") % {"value": _shown(value)}
-        ) from None
+    date = rows.date(value)
     if not OLDEST_BIRTH_DATE <= date < timezone.localdate():
-        raise _Invalid(
+        raise RowError(
             _("'%(value)s' is not a plausible birth date (from 1900 to yesterday)")
-            % {"value": _shown(value)}
+            % {"value": rows.shown(value)}
         )
     return date
 
 
 def _postcode(value: Cell) -> str:
-    text = _text(value)
+    text = rows.text(value)
     if not (len(text) == 4 and text.isascii() and text.isdigit() and text[0] != "0"):
-        raise _Invalid(
+        raise RowError(
             _("'%(value)s' is not a Belgian postcode (four digits, 1000 to 9999)")
-            % {"value": _shown(value)}
+            % {"value": rows.shown(value)}
         )
     return text
 
 
-def _capacity(value: Cell) -> int:
-    text = _text(value)
-    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 10):
-        raise _Invalid(
-            _("'%(value)s' is not a whole number from 1 to 10") % {"value": _shown(value)}
-        )
-    return int(text)
-
-
-def _email(value: Cell) -> str:
-    text = _limited(254)(value)
-    try:
-        EmailValidator()(text)
-    except ValidationError:
-        raise _Invalid(
-            _("'%(value)s' is not an e-mail address") % {"value": _shown(value)}
-        ) from None
-    return text
-
-
-PARSERS: dict[str, Callable[[Cell], Any]] = {
-    "ref": _limited(64),
-    "kind": _choice(
-        tuple(KIND_MODELS), gettext_lazy("'%(value)s' is not a kind (use %(options)s)")
-    ),
-    "first_name": _limited(100),
-    "last_name": _limited(100),
-    "email": _email,
-    "phone": _limited(32),
+PARSERS = {
+    "ref": rows.limited(64),
+    "kind": rows.choice(KIND_MODELS, gettext_lazy("'%(value)s' is not a kind")),
+    "first_name": rows.limited(100),
+    "last_name": rows.limited(100),
+    "email": rows.email,
+    "phone": rows.limited(32),
     "birth_date": _birth_date,
-    "gender": _choice(
-        tuple(Gender.values), gettext_lazy("'%(value)s' is not a gender (use %(options)s)")
-    ),
+    "gender": rows.choice(Gender.values, gettext_lazy("'%(value)s' is not a gender")),
     "postcode": _postcode,
-    "municipality": _limited(100),
-    "languages": _codes(_language),
-    "sectors": _codes(
-        _choice(SECTOR_CODES, gettext_lazy("'%(value)s' is not a sector code (use %(options)s)"))
+    "municipality": rows.limited(100),
+    "languages": rows.items(_language),
+    "sectors": rows.items(
+        rows.choice(SECTOR_CODES, gettext_lazy("'%(value)s' is not a sector code"))
     ),
-    "education_level": _choice(
-        tuple(EducationLevel.values),
-        gettext_lazy("'%(value)s' is not an education level (use %(options)s)"),
+    "education_level": rows.choice(
+        EducationLevel.values,
+        gettext_lazy("'%(value)s' is not an education level"),
         aliases=EDUCATION_ALIASES,
     ),
-    "employment_status": _choice(
-        tuple(EmploymentStatus.values),
-        gettext_lazy("'%(value)s' is not an employment status (use %(options)s)"),
+    "employment_status": rows.choice(
+        EmploymentStatus.values, gettext_lazy("'%(value)s' is not an employment status")
     ),
-    "jobseeker_ref": _limited(64),
-    "profession": _limited(120),
-    "capacity": _capacity,
+    "jobseeker_ref": rows.limited(64),
+    "profession": rows.limited(120),
+    "capacity": rows.whole_number(1, 10),
 }
+ONLY_FOR = {
+    "mentee": gettext_lazy("'%(value)s' is for mentees only: leave it empty on a mentor row"),
+    "mentor": gettext_lazy("'%(value)s' is for mentors only: leave it empty on a mentee row"),
+}
+OWNER = {column: kind for kind, columns in KIND_COLUMNS.items() for column in columns}
 
 
 # --- rows --------------------------------------------------------------------
 
 
-@dataclass
-class _Parsed:
-    line: int
-    kind: str
-    ref: str
-    values: dict[str, Any]  # column → value, blank cells left out
-
-
-def _header_problems(table: Table) -> tuple[list[str], list[str]]:
-    """(errors, warnings) about the header: required columns, ignored ones."""
-    missing = [column for column in REQUIRED_COLUMNS if column not in table.header]
-    errors = []
-    if missing:
-        errors.append(
-            _("%(file)s: required columns missing from the header (line 1): %(missing)s.")
-            % {"file": table.filename, "missing": ", ".join(missing)}
-        )
-    ignored = [column for column in table.header if column and column not in COLUMNS]
-    warnings = []
-    if ignored:
-        warnings.append(
-            _("These columns are not part of the participant import and are ignored: %(columns)s.")
-            % {"columns": ", ".join(ignored)}
-        )
-    return errors, warnings
-
-
-ONLY_FOR = {
-    "mentee": gettext_lazy("'%(value)s' is for mentees only: leave it empty on a mentor row"),
-    "mentor": gettext_lazy("'%(value)s' is for mentors only: leave it empty on a mentee row"),
-}
-
-
-def _check_cell(column: str, raw: Cell, kind: str | None) -> Any:
-    for owner, columns in KIND_COLUMNS.items():
-        if column in columns and kind is not None and kind != owner:
-            raise _Invalid(ONLY_FOR[owner] % {"value": _shown(raw)})
-    return PARSERS[column](raw)
-
-
-def _kind_of(record: dict[str, Cell]) -> str | None:
+def _parse(row: Row) -> dict[str, Any]:
+    """The row's values by column, blank cells left out."""
     try:
-        return PARSERS["kind"](record.get("kind", ""))
-    except _Invalid:
-        return None
-
-
-def _parse_row(line: int, record: dict[str, Cell]) -> tuple[_Parsed, list[str]]:
-    kind = _kind_of(record)
+        kind = PARSERS["kind"](row.record.get("kind", ""))
+    except RowError:
+        kind = None  # reported with the kind column
     values: dict[str, Any] = {}
-    errors = []
     for column in COLUMNS:
-        raw = record.get(column, "")
-        if raw == "":
-            if column in REQUIRED_COLUMNS:
-                problem = _("a value is required")
-                errors.append(cell_error(line=line, column=column, problem=problem))
+        owner = OWNER.get(column)
+        if owner and kind and kind != owner and not row.blank(column):
+            row.fail(column, ONLY_FOR[owner] % {"value": rows.shown(row.record[column])})
             continue
-        try:
-            value = _check_cell(column, raw, kind)
-        except _Invalid as exc:
-            errors.append(cell_error(line=line, column=column, problem=exc.problem))
-            continue
-        if value != []:  # a cell holding only ";" is blank too
+        value = row.get(column, PARSERS[column], required=column in REQUIRED_COLUMNS)
+        if value not in (None, []):  # a cell holding only ";" is blank too
             values[column] = value
-    parsed = _Parsed(line=line, kind=kind or "", ref=values.get("ref", ""), values=values)
-    return parsed, errors
+    return values
 
 
-def _parse_rows(table: Table) -> tuple[list[_Parsed], list[str]]:
-    """Valid rows and every error; a ref may appear once per kind in the file."""
-    parsed: list[_Parsed] = []
-    errors: list[str] = []
-    first_line: dict[tuple[str, str], int] = {}
+def _parse_rows(table: Table, preview: Preview) -> list[tuple[int, dict]]:
+    """Valid rows; a ref may appear once per kind in the file."""
+    parsed = []
+    seen = rows.first_lines()
     for line, record in table.records():
-        row, row_errors = _parse_row(line, record)
-        key = (row.kind, row.ref)
-        if row.kind and row.ref and key in first_line:
-            problem = _("'%(ref)s' is already the reference of the %(kind)s on line %(first)s") % {
-                "ref": row.ref,
-                "kind": row.kind,
-                "first": first_line[key],
-            }
-            row_errors.append(cell_error(line=line, column="ref", problem=problem))
-        first_line.setdefault(key, line)
-        errors += row_errors
-        if not row_errors:
-            parsed.append(row)
-    return parsed, errors
+        row = Row(line, record)
+        values = _parse(row)
+        kind, ref = values.get("kind"), values.get("ref")
+        if kind and ref and (first := seen((kind, ref), line)):
+            row.fail(
+                "ref",
+                _("'%(ref)s' is already the reference of the %(kind)s on line %(first)s")
+                % {"ref": ref, "kind": kind, "first": first},
+            )
+        preview.add_errors(row.errors)
+        if not row.errors:
+            parsed.append((line, values))
+    return parsed
 
 
 # --- plan --------------------------------------------------------------------
 
 
-def _existing(*, programme: Programme, lock: bool) -> dict[tuple[str, str], Mentee | Mentor]:
-    """The programme's participants with a reference, by (kind, ref)."""
-    found: dict[tuple[str, str], Mentee | Mentor] = {}
+def _key(kind: str, ref: str) -> str:
+    return f"{kind}|{ref}"
+
+
+def _existing(*, programme: Programme) -> dict[str, Mentee | Mentor]:
+    """The programme's participants with a reference, by key."""
+    found: dict[str, Mentee | Mentor] = {}
     for kind, model in KIND_MODELS.items():
         people = model.objects.filter(programme=programme).exclude(ref="")
         if kind == "mentor":
             people = people.select_related("user")
-        if lock:
-            people = people.select_for_update(of=("self",))
-        found.update({(kind, person.ref): person for person in people})
+        found.update({_key(kind, person.ref): person for person in people})
     return found
 
 
@@ -400,25 +217,37 @@ def _differs(current: Any, new: Any) -> bool:
     return current != new
 
 
-def _row_plan(row: _Parsed, person: Mentee | Mentor | None) -> tuple[RowPlan, list[str]]:
-    values = {column: value for column, value in row.values.items() if column != "kind"}
+def _row_plan(
+    line: int, values: dict, person: Mentee | Mentor | None, before: dict
+) -> tuple[RowPlan, list[str]]:
+    kind, ref = values["kind"], values["ref"]
+    fields = {column: value for column, value in values.items() if column != "kind"}
     name = f"{values.get('first_name', '')} {values.get('last_name', '')}".strip()
-    plan = RowPlan(line=row.line, kind=row.kind, ref=row.ref, name=name, action=CREATE)
+    plan = RowPlan(
+        line=line,
+        key=_key(kind, ref),
+        actions={kind: CREATE},
+        said={column: rows.said(value) for column, value in values.items()},
+        shown=(KIND_LABELS[kind], ref, name),
+        target=person,
+    )
     if person is None:
-        plan.changes = values
+        plan.values = fields
         return plan, []
-    plan.person = person
     warnings = []
-    for column, value in values.items():
+    for column, value in fields.items():
+        if not rows.is_news(column, value, before):
+            continue  # the last import said the same: whatever was recorded since stays
         current = getattr(person, FIELD_FOR.get(column, column))
         if column == "employment_status" and current:
             if current != value:  # the situation at entry is never overwritten
-                warnings.append(_situation_kept(row.line, current))
+                warnings.append(_situation_kept(line, current))
         elif _differs(current, value):
-            plan.changes[column] = value
+            plan.changes[column] = (current, value)
+            plan.values[column] = value
     if "email" in plan.changes and getattr(person, "user", None) is not None:
-        warnings.append(_login_unchanged(row.line, person))
-    plan.action = UPDATE if plan.changes else UNCHANGED
+        warnings.append(_login_unchanged(line, person))
+    plan.actions = {kind: UPDATE if plan.changes else UNCHANGED}
     return plan, warnings
 
 
@@ -427,97 +256,39 @@ def _situation_kept(line: int, current: str) -> str:
         "the situation at entry is already recorded (%(current)s) and is never overwritten; "
         "this value is ignored"
     ) % {"current": current}
-    return cell_error(line=line, column="employment_status", problem=problem)
+    return str(RowError(problem, line=line, column="employment_status"))
 
 
 def _login_unchanged(line: int, mentor: Mentor) -> str:
     problem = _("this mentor signs in as %(login)s; the import does not change their login") % {
         "login": mentor.user.email
     }
-    return cell_error(line=line, column="email", problem=problem)
+    return str(RowError(problem, line=line, column="email"))
 
 
-def _plan(*, programme: Programme, table: Table, lock: bool) -> Preview:
-    preview = Preview(filename=table.filename)
-    preview.errors, preview.warnings = _header_problems(table)
-    if preview.errors:
-        return preview
-    parsed, preview.errors = _parse_rows(table)
-    existing = _existing(programme=programme, lock=lock)
-    for row in parsed:
-        plan, warnings = _row_plan(row, existing.get((row.kind, row.ref)))
-        preview.rows.append(plan)
+def plan(*, programme: Programme, table: Table, preview: Preview) -> None:
+    parsed = _parse_rows(table, preview)
+    existing = _existing(programme=programme)
+    keys = [_key(values["kind"], values["ref"]) for _line, values in parsed]
+    before = rows.remembered(programme=programme, kind=ImportKind.PARTICIPANTS, keys=keys)
+    for line, values in parsed:
+        key = _key(values["kind"], values["ref"])
+        row, warnings = _row_plan(line, values, existing.get(key), before.get(key, {}))
+        preview.rows.append(row)
         preview.warnings += warnings
-    return preview
 
 
-def participant_import_preview(*, programme: Programme, content: bytes, filename: str) -> Preview:
-    """What importing this file into ``programme`` would do; writes nothing."""
-    try:
-        table = read_table(content=content, filename=filename)
-    except SpreadsheetError as exc:
-        return Preview(filename=filename, errors=[exc.message])
-    return _plan(programme=programme, table=table, lock=False)
+# --- write -------------------------------------------------------------------
 
 
-# --- apply -------------------------------------------------------------------
-
-
-def _write(row: RowPlan, *, programme: Programme) -> None:
-    fields = {FIELD_FOR.get(column, column): value for column, value in row.changes.items()}
-    if row.action == CREATE:
-        KIND_MODELS[row.kind].objects.create(
-            programme=programme, origin=Origin.IMPORT, status=PipelineStatus.APPLIED, **fields
-        )
-    elif row.action == UPDATE:
-        for name, value in fields.items():
-            setattr(row.person, name, value)
-        row.person.save(update_fields=[*fields, "updated_at"])
-
-
-def participant_import_apply(
-    actor, *, programme: Programme, content: bytes, filename: str
-) -> dict[str, dict[str, int]]:
-    """Validate every row, then write all of them in one transaction, or nothing.
-
-    Raises ``ImportRejected`` with every error; returns the counts per kind."""
-    try:
-        table = read_table(content=content, filename=filename)
-    except SpreadsheetError as exc:
-        raise ImportRejected([exc.message]) from None
-    try:
-        with transaction.atomic(), set_actor(actor):
-            preview = _plan(programme=programme, table=table, lock=True)
-            if preview.errors:
-                raise ImportRejected(preview.errors)
-            for row in preview.rows:
-                _write(row, programme=programme)
-    except IntegrityError:
-        # A record with one of these refs was created meanwhile, by someone else.
-        raise ImportRejected(
-            [_("The participants changed while importing; nothing was written. Try again.")]
-        ) from None
-    return preview.summary()
-
-
-# --- the upload, kept between preview and confirmation -----------------------
-
-
-def data_import_create(actor, *, programme: Programme, filename: str, content: bytes) -> DataImport:
-    """Keep an uploaded participant file until it is confirmed."""
-    return upload_create(
-        actor, programme=programme, kind=ImportKind.PARTICIPANTS, filename=filename, content=content
-    )
-
-
-def data_import_preview(*, data_import: DataImport) -> Preview:
-    return participant_import_preview(**upload_arguments(data_import))
-
-
-def data_import_confirm(actor, *, data_import: DataImport) -> Confirmation:
-    return upload_confirm(
-        actor, data_import=data_import, kind=ImportKind.PARTICIPANTS, apply=participant_import_apply
-    )
+def write(actor, row: RowPlan, *, programme: Programme) -> None:
+    """Through the participant services (audited, locked)."""
+    fields = {FIELD_FOR.get(column, column): value for column, value in row.values.items()}
+    if row.target is None:
+        model = KIND_MODELS[next(iter(row.actions))]
+        participant_create(actor, programme=programme, model=model, fields=fields)
+    else:
+        participant_update(actor, person=row.target, fields=fields)
 
 
 # --- the template ------------------------------------------------------------
@@ -564,3 +335,70 @@ def template_table() -> dict:
     """Header and example rows of the downloadable template (for ``table_response``)."""
     rows = [[example.get(column, "") for column in COLUMNS] for example in TEMPLATE_ROWS]
     return {"header": list(COLUMNS), "rows": rows}
+
+
+IMPORTER = Importer(
+    kind=ImportKind.PARTICIPANTS,
+    columns=COLUMNS,
+    required=REQUIRED_COLUMNS,
+    groups=GROUPS,
+    plan=plan,
+    write=write,
+    template=template_table,
+)
+
+
+# --- the format, as the upload page describes it --------------------------------
+
+_EVERYONE, _REQUIRED = gettext_lazy("everyone"), gettext_lazy("everyone (required)")
+_MENTEES, _MENTORS = gettext_lazy("mentees"), gettext_lazy("mentors")
+_TEXT = gettext_lazy("Text.")
+COLUMN_HELP = [
+    ColumnHelp(
+        ("ref",),
+        gettext_lazy("The programme's own reference, at most 64 characters."),
+        (),
+        _REQUIRED,
+    ),
+    ColumnHelp(("kind",), "", tuple(KIND_MODELS), _REQUIRED),
+    ColumnHelp(("first_name",), _TEXT, (), _REQUIRED),
+    ColumnHelp(("last_name", "phone", "municipality"), _TEXT, (), _EVERYONE),
+    ColumnHelp(("email",), gettext_lazy("An e-mail address."), (), _EVERYONE),
+    ColumnHelp(
+        ("birth_date",),
+        gettext_lazy("A date cell, or text as YYYY-MM-DD (e.g. 2001-05-17)."),
+        (),
+        _EVERYONE,
+    ),
+    ColumnHelp(("gender",), "", tuple(Gender.values), _EVERYONE),
+    ColumnHelp(
+        ("postcode",),
+        gettext_lazy("A Belgian postcode: four digits, 1000 to 9999."),
+        (),
+        _EVERYONE,
+    ),
+    ColumnHelp(
+        ("languages",),
+        gettext_lazy("Two-letter ISO 639-1 codes separated by ; (e.g. fr; nl; ar)."),
+        (),
+        _EVERYONE,
+    ),
+    ColumnHelp(("sectors",), gettext_lazy("Codes separated by ;"), SECTOR_CODES, _EVERYONE),
+    ColumnHelp(("education_level",), "", (*EducationLevel.values, "0-2", "3-4", "5-8"), _EVERYONE),
+    ColumnHelp(
+        ("employment_status",),
+        gettext_lazy("the situation at entry: recorded once, never overwritten."),
+        tuple(EmploymentStatus.values),
+        _MENTEES,
+    ),
+    ColumnHelp(
+        ("jobseeker_ref",), gettext_lazy("The employment service's reference."), (), _MENTEES
+    ),
+    ColumnHelp(("profession",), _TEXT, (), _MENTORS),
+    ColumnHelp(
+        ("capacity",),
+        gettext_lazy("How many duos at once: a whole number from 1 to 10."),
+        (),
+        _MENTORS,
+    ),
+]

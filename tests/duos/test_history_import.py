@@ -1,5 +1,6 @@
 """import_duos and programme_rates together: the published figures from duo-level histories."""
 
+import datetime as dt
 import io
 import json
 
@@ -9,6 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from duos.models import Duo, Outcome
+from programmes.models import Programme
+from tests.factories import ProgrammeFactory
 
 HEADER = (
     "mentee_ref,mentor_ref,started_on,ended_on,end_reason,"
@@ -17,15 +20,16 @@ HEADER = (
 
 
 def _team4job_csv() -> str:
-    """171 started, 152 completed, 77 found work (69 employed, 25 permanent, 8 self-employed)."""
+    """171 started, 152 completed, 77 found work (69 employed, 25 permanent, 8 self-employed).
+    40 mentors of capacity 1, whose duos never overlap (a mentor's duos are 40 apart)."""
     rows, n = [HEADER], 0
 
     def add(count, reason, exit_status="", contract="", follow_up=""):
         nonlocal n
         for _ in range(count):
             n += 1
-            month = 1 + n % 12
-            dates = f"2019-{month:02d}-05,2019-{month:02d}-25"
+            month, year = 1 + n % 12, 2019 + n // 120
+            dates = f"{year}-{month:02d}-05,{year}-{month:02d}-25"
             outcome = f"{exit_status},{contract},{follow_up},"
             rows.append(f"T{n:03d},M{n % 40:02d},{dates},{reason},{outcome}")
 
@@ -55,10 +59,10 @@ def _duo_for_a_job_csv() -> str:
         for _ in range(count):
             n += 1
             history = "2018-02-01,2018-08-01,completed,still_searching,"
-            rows.append(f"D{n:03d},DM{n % 30:02d},{history},{status},")
+            rows.append(f"D{n:03d},DM{n:03d},{history},{status},")
     for _ in range(20):
         n += 1
-        rows.append(f"D{n:03d},DM{n % 30:02d},2018-02-01,2018-04-01,mentee_withdrew,,,,")
+        rows.append(f"D{n:03d},DM{n:03d},2018-02-01,2018-04-01,mentee_withdrew,,,,")
     return "\n".join(rows) + "\n"
 
 
@@ -213,7 +217,9 @@ def test_browser_upload_preview_confirm_and_access(client, world):
     text = f"{HEADER}\nH1,HM1,2021-03-01,2021-09-01,completed,employed,permanent,,\n"
     response = client.post(url, {"file": SimpleUploadedFile("h.csv", text.encode())})
     preview = response["Location"]
-    assert "1 duos: 1 new" in client.get(preview).content.decode()
+    body = client.get(preview).content.decode()
+    assert "<td>H1</td><td>HM1</td><td>2021-03-01</td>" in body and "<td>new</td>" in body
+    assert "Confirm import" in body
     assert not Duo.objects.filter(mentee__ref="H1").exists()  # nothing before the confirmation
     client.post(preview + "confirm/")
     assert Duo.objects.get(mentee__ref="H1").outcomes.get(point="exit").contract_type == "permanent"
@@ -227,3 +233,170 @@ def test_browser_upload_preview_confirm_and_access(client, world):
     assert "Confirm import" not in body
     client.force_login(world.outsider)
     assert client.get(response["Location"]).status_code == 404
+
+
+# --- re-importing after what was recorded since; capacity; all or nothing ----------------
+
+
+def _answer_by_link(client, duo, status: str) -> None:
+    """The mentee answers the follow-up question through the link in their e-mail."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from duos.models import FollowUpRequest
+    from duos.services.follow_up import token_hash
+
+    FollowUpRequest.objects.create(
+        duo=duo,
+        token_hash=token_hash("the-link-token"),
+        email="mentee@demo.invalid",
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
+    url = reverse("duos:follow_up_answer", args=["the-link-token"])
+    response = client.post(url, {"status": status})
+    assert response.status_code in (200, 302), response.status_code
+
+
+def _state(refs=("H1", "H2")):
+    return {
+        (o.duo.mentee.ref, o.point): (o.status, o.contract_type, o.date, o.source)
+        for o in Outcome.objects.filter(duo__mentee__ref__in=refs).select_related("duo__mentee")
+    }
+
+
+def test_reimporting_keeps_the_mentee_s_answer_and_the_coordinator_s_correction(
+    client, world, tmp_path
+):
+    from duos.services import outcome_record
+
+    slug = world.programme.slug
+    text = (
+        f"{HEADER}\n"
+        "H1,HM1,2024-01-08,2024-07-01,completed,employed,permanent,,\n"
+        "H2,HM2,2024-02-05,2024-08-05,completed,still_searching,,training,\n"
+    )
+    _import(tmp_path, "h.csv", text, "--programme", slug)
+    h1 = Duo.objects.get(mentee__ref="H1")
+    h2 = Duo.objects.get(mentee__ref="H2")
+    assert not h1.outcomes.filter(point="follow_up").exists()  # blank: nothing recorded
+
+    _answer_by_link(client, h1, "training")  # fills the empty follow-up outcome
+    outcome_record(
+        world.coordinator, duo=h1, point="exit", status="self_employed", source="coordinator"
+    )
+    outcome_record(
+        world.coordinator, duo=h2, point="follow_up", status="employed", source="coordinator"
+    )
+    before, entries = _state(), LogEntry.objects.count()
+    assert before[("H1", "follow_up")][::3] == ("training", "mentee")
+    assert before[("H1", "exit")][0] == "self_employed"
+
+    out, _err = _import(tmp_path, "h.csv", text, "--programme", slug)
+    assert "0 duos created, 0 updated, 2 unchanged; 0 outcomes written" in out
+    assert _state() == before and LogEntry.objects.count() == entries
+
+    # A cell that changed in the file is news: it is applied, and only it.
+    changed = text.replace(
+        "H2,HM2,2024-02-05,2024-08-05,completed,still_searching,,training,",
+        "H2,HM2,2024-02-05,2024-08-05,completed,internship,,training,",
+    )
+    out, _err = _import(tmp_path, "h2.csv", changed, "--programme", slug)
+    assert "1 outcomes written" in out
+    after = _state()
+    assert after[("H2", "exit")][0] == "internship"
+    assert after[("H2", "follow_up")][0] == "employed"  # the coordinator's, kept
+    assert after[("H1", "exit")] == before[("H1", "exit")]
+
+
+def test_a_blank_cell_never_erases(db, tmp_path):
+    full = f"{HEADER}\nA,B,2019-01-07,2019-07-01,completed,employed,fixed_term,employed,permanent\n"
+    _import(tmp_path, "a.csv", full, "--programme", "t", "--create", "T")
+    outcomes = sorted(Outcome.objects.values_list("point", "status", "contract_type"))
+    blank = f"{HEADER}\nA,B,2019-01-07,2019-07-01,completed,,,,\n"
+    out, _err = _import(tmp_path, "b.csv", blank, "--programme", "t")
+    assert "0 outcomes written" in out
+    assert sorted(Outcome.objects.values_list("point", "status", "contract_type")) == outcomes
+    # A blank contract keeps the recorded one while the status stays employed.
+    status_only = f"{HEADER}\nA,B,2019-01-07,2019-07-01,completed,employed,,,\n"
+    _import(tmp_path, "c.csv", status_only, "--programme", "t")
+    assert Outcome.objects.get(point="exit").contract_type == "fixed_term"
+
+
+def test_a_changed_row_updates_the_duo_through_the_services(db, tmp_path):
+    _import(
+        tmp_path, "a.csv", f"{HEADER}\nA,B,2024-01-08,,,,,,\n", "--programme", "t", "--create", "T"
+    )
+    duo = Duo.objects.get()
+    assert duo.status == "active" and LogEntry.objects.get_for_object(duo).exists()
+    ended = f"{HEADER}\nA,C,2024-01-08,2024-06-28,goal_reached,employed,permanent,,\n"
+    out, _err = _import(tmp_path, "b.csv", ended, "--programme", "t")
+    assert "0 duos created, 1 updated, 0 unchanged; 1 outcomes written" in out
+    duo.refresh_from_db()
+    assert (duo.status, duo.ended_on, duo.end_reason) == (
+        "ended",
+        dt.date(2024, 6, 28),
+        "goal_reached",
+    )
+    assert duo.mentor.ref == "C" and duo.mentee.status == "done"
+    assert duo.outcomes.get(point="exit").date == dt.date(2024, 6, 28)
+    assert LogEntry.objects.get_for_object(duo).count() == 2  # created, then corrected
+
+
+def _refused(tmp_path, text, *args) -> str:
+    err = io.StringIO()
+    path = tmp_path / "x.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_duos", str(path), *args, stderr=err)
+    return err.getvalue()
+
+
+def test_a_duo_beyond_the_mentor_s_capacity_is_refused_naming_the_line(db, tmp_path):
+    text = (
+        f"{HEADER}\n"
+        "A,M,2020-01-06,2020-07-06,completed,,,,\n"
+        "B,M,2020-07-06,,,,,,\n"  # the day A ended: a handover, no overlap
+        "C,M,2020-03-02,2020-04-01,mismatch,,,,\n"  # while A ran
+    )
+    err = _refused(tmp_path, text, "--programme", "t", "--create", "T")
+    assert (
+        "line 4 (the header is line 1), column mentor_ref: M would run 2 duos at once "
+        "from 2020-03-02, beyond their capacity of 1" in err
+    )
+    assert not Duo.objects.exists()
+    # With the mentor's capacity imported first, the same file goes in.
+    from duos.imports import flow, participants
+
+    programme = ProgrammeFactory(slug="t")
+    mentor = b"ref,kind,first_name,capacity\nM,mentor,M,2\n"
+    flow.import_apply(
+        None, participants.IMPORTER, programme=programme, content=mentor, filename="m.csv"
+    )
+    out, _err = _import(tmp_path, "ok.csv", text, "--programme", "t")
+    assert "3 duos created" in out
+
+
+def test_a_duo_beside_a_recorded_one_counts_it(db, tmp_path):
+    _import(
+        tmp_path, "a.csv", f"{HEADER}\nA,M,2024-01-08,,,,,,\n", "--programme", "t", "--create", "T"
+    )
+    err = _refused(
+        tmp_path, f"{HEADER}\nB,M,2024-03-04,2024-05-06,mismatch,,,,\n", "--programme", "t"
+    )
+    assert "line 2 (the header is line 1), column mentor_ref: M would run 2 duos at once" in err
+    assert Duo.objects.count() == 1
+
+
+def test_the_command_exits_non_zero_and_writes_nothing(db, tmp_path):
+    from django.core.management import ManagementUtility
+
+    good = "".join(f"G{n},GM{n},2019-01-07,2019-07-01,completed,employed,,,\n" for n in range(5))
+    path = tmp_path / "bad.csv"
+    path.write_text(f"{HEADER}\n{good}X,XM,2019-01-07,2019-07-01,completed,flying,,,\n")
+    utility = ManagementUtility(
+        ["manage.py", "import_duos", str(path), "--programme", "t", "--create", "T"]
+    )
+    with pytest.raises(SystemExit) as exited:
+        utility.execute()
+    assert exited.value.code != 0
+    assert not Duo.objects.exists() and not Programme.objects.filter(slug="t").exists()

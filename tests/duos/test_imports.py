@@ -10,10 +10,11 @@ import pytest
 from auditlog.models import LogEntry
 from openpyxl import Workbook
 
+from duos.imports import flow
 from duos.imports import participants as imports
 from duos.imports import reader as spreadsheets
-from duos.imports.participants import ImportRejected
 from duos.imports.reader import SpreadsheetError
+from duos.imports.rows import UNCHANGED, UPDATE, ImportRejected
 from duos.models import DataImport, Mentee, Mentor, Origin, PipelineStatus
 from tests.factories import MenteeFactory, MentorFactory, ProgrammeFactory, UserFactory
 
@@ -84,15 +85,19 @@ def actor(db):
 
 
 def _apply(programme, content: bytes, actor=None, filename="people.csv"):
-    return imports.participant_import_apply(
-        actor, programme=programme, content=content, filename=filename
+    return flow.import_apply(
+        actor, imports.IMPORTER, programme=programme, content=content, filename=filename
+    )
+
+
+def _preview(programme, content: bytes, filename="a.csv"):
+    return flow.import_preview(
+        imports.IMPORTER, programme=programme, content=content, filename=filename
     )
 
 
 def _errors(programme, content: bytes, filename="people.csv") -> list[str]:
-    return imports.participant_import_preview(
-        programme=programme, content=content, filename=filename
-    ).errors
+    return _preview(programme, content, filename=filename).errors
 
 
 # --- reading tables -------------------------------------------------------------------
@@ -239,9 +244,9 @@ def test_as_date():
         ("capacity", "two", "'two' is not a whole number from 1 to 10"),
         ("capacity", "11", "'11' is not a whole number from 1 to 10"),
         ("capacity", "1.5", "'1.5' is not a whole number from 1 to 10"),
-        ("gender", "f", "'f' is not a gender (use female, male, non_binary, not_stated)"),
+        ("gender", "f", "'f' is not a gender (valid: female, male, non_binary, not_stated)"),
         ("education_level", "bachelor", "'bachelor' is not an education level"),
-        ("kind", "coach", "'coach' is not a kind (use mentee, mentor)"),
+        ("kind", "coach", "'coach' is not a kind (valid: mentee, mentor)"),
         ("languages", "fr; french", "'french' is not a two-letter ISO 639-1 language code"),
         ("languages", "xx", "'xx' is not a two-letter ISO 639-1 language code"),
         ("sectors", "logistics; rockets", "'rockets' is not a sector code"),
@@ -269,7 +274,7 @@ def test_mentee_codes_and_the_exact_message_style(programme):
         "line 4 (the header is line 1), column birth_date: "
         "'31/02/1990' is not a date (use YYYY-MM-DD)",
         "line 4 (the header is line 1), column employment_status: 'retired' is not an "
-        "employment status (use unemployed, long_term_unemployed, inactive, employed)",
+        "employment status (valid: unemployed, long_term_unemployed, inactive, employed)",
     ]
 
 
@@ -299,11 +304,9 @@ def test_lenient_codes_are_normalised(programme):
         "sectors": " Logistics ",
         "employment_status": "Long term unemployed",
     }
-    preview = imports.participant_import_preview(
-        programme=programme, content=_csv(row), filename="a.csv"
-    )
+    preview = _preview(programme, _csv(row))
     assert preview.ok, preview.errors
-    changes = preview.rows[0].changes
+    changes = preview.rows[0].values
     assert changes["gender"] == "non_binary"
     assert changes["education_level"] == "isced_3_4"
     assert changes["languages"] == ["fr", "ar"]
@@ -313,9 +316,7 @@ def test_lenient_codes_are_normalised(programme):
 
 def test_unknown_columns_are_ignored_with_a_warning(programme):
     header = [*HEADER, "notes", "status"]
-    preview = imports.participant_import_preview(
-        programme=programme, content=_csv(MENTEE, header=header), filename="a.csv"
-    )
+    preview = _preview(programme, _csv(MENTEE, header=header))
     assert preview.ok
     assert "ignored: notes, status" in preview.warnings[0]
 
@@ -370,10 +371,8 @@ def test_reimporting_the_same_file_changes_nothing(programme, actor):
 
 def test_the_same_languages_in_another_order_are_unchanged(programme):
     _apply(programme, _csv(MENTEE))
-    preview = imports.participant_import_preview(
-        programme=programme, content=_csv({**MENTEE, "languages": "ar;fr"}), filename="a.csv"
-    )
-    assert preview.rows[0].action == imports.UNCHANGED
+    preview = _preview(programme, _csv({**MENTEE, "languages": "ar;fr"}))
+    assert preview.rows[0].action == UNCHANGED
 
 
 def test_a_changed_row_updates_only_what_changed(programme, actor):
@@ -410,9 +409,7 @@ def test_a_blank_cell_never_erases(programme):
 def test_the_situation_at_entry_is_never_overwritten(programme):
     mentee = MenteeFactory(programme=programme, ref="ME-1", employment_status_at_entry="inactive")
     content = _csv({**MENTEE, "employment_status": "employed"})
-    preview = imports.participant_import_preview(
-        programme=programme, content=content, filename="a.csv"
-    )
+    preview = _preview(programme, content)
     assert preview.ok
     assert "employment_status" not in preview.rows[0].changes
     assert "situation at entry is already recorded (inactive)" in preview.warnings[0]
@@ -512,32 +509,57 @@ def test_template_rows_import_cleanly(programme):
 
 
 def test_confirming_an_upload_twice_applies_it_once(programme, actor):
-    upload = imports.data_import_create(
-        actor, programme=programme, filename="people.csv", content=_csv(MENTEE, MENTOR)
+    upload = flow.upload_create(
+        actor,
+        imports.IMPORTER,
+        programme=programme,
+        filename="people.csv",
+        content=_csv(MENTEE, MENTOR),
     )
-    first = imports.data_import_confirm(actor, data_import=upload)
+    first = flow.upload_confirm(actor, imports.IMPORTER, data_import=upload)
     assert not first.already_applied and first.summary["mentee"]["created"] == 1
     upload.refresh_from_db()
     assert upload.applied_at is not None and upload.summary == first.summary
     Mentee.objects.update(first_name="Edited since")
-    second = imports.data_import_confirm(actor, data_import=upload)
+    second = flow.upload_confirm(actor, imports.IMPORTER, data_import=upload)
     assert second.already_applied and second.summary == first.summary
     assert Mentee.objects.get().first_name == "Edited since"
 
 
 def test_a_rejected_upload_stays_unapplied(programme, actor):
-    upload = imports.data_import_create(
-        actor, programme=programme, filename="bad.csv", content=_csv({**MENTEE, "gender": "?"})
+    upload = flow.upload_create(
+        actor,
+        imports.IMPORTER,
+        programme=programme,
+        filename="bad.csv",
+        content=_csv({**MENTEE, "gender": "?"}),
     )
     with pytest.raises(ImportRejected):
-        imports.data_import_confirm(actor, data_import=upload)
+        flow.upload_confirm(actor, imports.IMPORTER, data_import=upload)
     assert DataImport.objects.get().applied_at is None and _people() == (0, 0)
 
 
 def test_changing_a_mentor_email_warns_about_the_login(programme):
     MentorFactory(programme=programme, ref="MR-1", user=UserFactory(username="old@demo.invalid"))
-    preview = imports.participant_import_preview(
-        programme=programme, content=_csv(MENTOR), filename="a.csv"
-    )
-    assert preview.rows[0].action == imports.UPDATE
+    preview = _preview(programme, _csv(MENTOR))
+    assert preview.rows[0].action == UPDATE
     assert any("signs in as old@demo.invalid" in warning for warning in preview.warnings)
+
+
+def test_reimporting_leaves_what_was_corrected_since(programme, actor):
+    """A cell that says what the last import said is not news: the correction stays."""
+    from duos.services.participants import participant_update
+
+    content = _csv(MENTEE, MENTOR)
+    _apply(programme, content, actor)
+    mentee = Mentee.objects.get(ref="ME-1")
+    participant_update(actor, person=mentee, fields={"phone": "0499 11 22 33"})
+    entries = LogEntry.objects.count()
+    summary = _apply(programme, content, actor)
+    assert summary["mentee"] == {"created": 0, "updated": 0, "unchanged": 1}
+    assert Mentee.objects.get(ref="ME-1").phone == "0499 11 22 33"
+    assert LogEntry.objects.count() == entries
+    # A cell that changed in the file is applied, and only that one.
+    _apply(programme, _csv({**MENTEE, "municipality": "Anderlecht"}, MENTOR), actor)
+    mentee.refresh_from_db()
+    assert (mentee.municipality, mentee.phone) == ("Anderlecht", "0499 11 22 33")

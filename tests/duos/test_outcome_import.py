@@ -1,6 +1,6 @@
 """The employment service's outcome import, by jobseeker reference: the plain
 functions against the real database, then the pages (upload → preview →
-confirm) and who may use them (duos/outcome_import.py)."""
+confirm) and who may use them (duos/imports/outcomes.py, duos/views/imports.py)."""
 
 import csv
 import datetime as dt
@@ -12,12 +12,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from duos.imports import flow
 from duos.imports import outcomes as outcome_import
-from duos.imports.outcomes import ImportRejected
+from duos.imports.rows import ImportRejected
 from duos.models import DataImport, ImportKind, Outcome
 from tests.factories import DuoFactory, MenteeFactory, OutcomeFactory
 
 HEADER = list(outcome_import.COLUMNS)
+STATUSES = (
+    "(valid: employed, self_employed, training, studies, internship, still_searching, "
+    "inactive, unknown)"
+)
+CONTRACTS = "(valid: permanent, fixed_term, temporary_agency, social_economy, other)"
 
 
 def _csv(*rows: dict, header=HEADER, delimiter=",") -> bytes:
@@ -92,14 +98,18 @@ ROWS = [
 
 
 def _preview(people, content: bytes, filename="outcomes.csv"):
-    return outcome_import.outcome_import_preview(
-        programme=people.programme, content=content, filename=filename
+    return flow.import_preview(
+        outcome_import.IMPORTER, programme=people.programme, content=content, filename=filename
     )
 
 
 def _apply(people, actor, content: bytes, filename="outcomes.csv"):
-    return outcome_import.outcome_import_apply(
-        actor, programme=people.programme, content=content, filename=filename
+    return flow.import_apply(
+        actor,
+        outcome_import.IMPORTER,
+        programme=people.programme,
+        content=content,
+        filename=filename,
     )
 
 
@@ -109,7 +119,7 @@ def _apply(people, actor, content: bytes, filename="outcomes.csv"):
 def test_preview_then_apply(people, world, django_capture_on_commit_callbacks):
     preview = _preview(people, _csv(*ROWS))
     assert preview.ok, preview.errors
-    assert [(row.line, row.duo, row.action) for row in preview.rows] == [
+    assert [(row.line, row.target, row.action) for row in preview.rows] == [
         (2, people.amina_duo, "create"),
         (3, people.amina_duo, "create"),
         (4, people.youssef_last, "create"),
@@ -228,15 +238,15 @@ def _where(line: int, column: str) -> str:
         ),
         (
             {"jobseeker_ref": "JS-2", "point": "exit", "status": "flying"},
-            _where(3, "status") + "'flying' is not a status",
+            _where(3, "status") + "'flying' is not a status " + STATUSES,
         ),
         (
             {"jobseeker_ref": "JS-2", "point": "halfway", "status": "employed"},
-            _where(3, "point") + "'halfway' is not an outcome point",
+            _where(3, "point") + "'halfway' is not an outcome point (valid: exit, follow_up)",
         ),
         (
             {"jobseeker_ref": "JS-2", "point": "exit", "status": "employed", "contract": "forever"},
-            _where(3, "contract") + "'forever' is not a contract type",
+            _where(3, "contract") + "'forever' is not a contract type " + CONTRACTS,
         ),
         (
             {
@@ -286,8 +296,8 @@ def test_errors_come_in_file_order(people):
         + "no mentee of this programme has the jobseeker reference 'JS-9'",
         _where(3, "jobseeker_ref")
         + "no mentee of this programme has the jobseeker reference 'JS-8'",
-        _where(3, "point") + "'later' is not an outcome point",
-        _where(3, "status") + "'flying' is not a status",
+        _where(3, "point") + "'later' is not an outcome point (valid: exit, follow_up)",
+        _where(3, "status") + "'flying' is not a status " + STATUSES,
     ]
 
 
@@ -424,8 +434,12 @@ def test_overview_links_to_the_outcome_import(coordinator_client, world):
 
 @pytest.fixture
 def pending(world, people):
-    return outcome_import.data_import_create(
-        world.coordinator, programme=world.programme, filename="o.csv", content=_csv(*ROWS)
+    return flow.upload_create(
+        world.coordinator,
+        outcome_import.IMPORTER,
+        programme=world.programme,
+        filename="o.csv",
+        content=_csv(*ROWS),
     )
 
 
@@ -487,3 +501,22 @@ def test_other_imports_are_not_reachable_here(client, world, pending):
         assert client.get(url).status_code == 404
     # ...and the participant import's pages refuse an outcome import.
     assert client.get(reverse("duos:import_preview", args=[pending.uuid])).status_code == 403
+
+
+def test_reimporting_leaves_a_correction_made_since(people, world):
+    from duos.services import outcome_record
+
+    _apply(people, world.coordinator, _csv(*ROWS))
+    outcome_record(
+        world.coordinator,
+        duo=people.amina_duo,
+        point="exit",
+        status="employed",
+        contract_type="fixed_term",
+        source="coordinator",
+        note="The employer called: a fixed-term contract.",
+    )
+    before = (LogEntry.objects.count(), list(Outcome.objects.values().order_by("pk")))
+    summary = _apply(people, world.coordinator, _csv(*ROWS))
+    assert summary["exit"] == {"created": 0, "updated": 0, "unchanged": 2}
+    assert (LogEntry.objects.count(), list(Outcome.objects.values().order_by("pk"))) == before

@@ -5,7 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db import transaction
 
-from duos.imports.history import ImportRejected, apply_file, plan_file
+from duos.imports import history
+from duos.imports.flow import import_apply
+from duos.imports.reader import SpreadsheetError, read_table
+from duos.imports.rows import ImportRejected
 from programmes.models import Organisation, OrganisationKind, Programme, Region
 
 
@@ -33,20 +36,26 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from None
         try:
-            plans = plan_file(content=content, filename=path.name)
-            with transaction.atomic():
-                target = self._programme(programme, create, region, plans)
-                summary = apply_file(None, programme=target, content=content, filename=path.name)
+            with transaction.atomic():  # a programme created for a refused file goes too
+                target = self._programme(programme, create, region, content, path.name)
+                summary = import_apply(
+                    None, history.IMPORTER, programme=target, content=content, filename=path.name
+                )
         except ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(error)
             raise CommandError(f"{len(exc.errors)} error(s): nothing was imported.") from None
+        duos, outcomes = summary["duo"], 0
+        for point in history.POINTS:
+            outcomes += summary[point]["created"] + summary[point]["updated"]
         self.stdout.write(
-            f"{target.slug}: {summary.created} duos created, {summary.updated} updated, "
-            f"{summary.unchanged} unchanged; {summary.outcomes} outcomes written."
+            f"{target.slug}: {duos['created']} duos created, {duos['updated']} updated, "
+            f"{duos['unchanged']} unchanged; {outcomes} outcomes written."
         )
 
-    def _programme(self, slug: str, create: str | None, region: str, plans) -> Programme:
+    def _programme(
+        self, slug: str, create: str | None, region: str, content: bytes, filename: str
+    ) -> Programme:
         programme = Programme.objects.filter(slug=slug).first()
         if programme is not None:
             return programme
@@ -59,7 +68,10 @@ class Command(BaseCommand):
             slug=f"{base}-operator",
             defaults={"name": create, "kind": OrganisationKind.OPERATOR, "region": region},
         )
-        starts_on = min((plan.started_on for plan in plans), default=None)
+        try:
+            starts_on = history.earliest_start(read_table(content=content, filename=filename))
+        except SpreadsheetError as exc:
+            raise ImportRejected([exc.message]) from None
         return Programme.objects.create(
             operator=operator,
             name=create,
