@@ -23,6 +23,7 @@ from duos.models import (
 )
 from duos.vocab import LANGUAGES, SECTORS
 from programmes.forms import choose_one
+from programmes.validators import TEXT_LIMIT
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PARTICIPANT_FIELDS = [
@@ -56,7 +57,9 @@ class ApplicationForm(forms.ModelForm):
             "anonymous figures to its funders, as explained above."
         )
     )
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    website = forms.CharField(
+        max_length=TEXT_LIMIT, required=False, label=_("Leave this field empty")
+    )
 
     class Meta:
         fields = PARTICIPANT_FIELDS
@@ -124,7 +127,10 @@ class MentorApplicationForm(ApplicationForm):
 class ScreeningForm(forms.Form):
     interviewed_on = forms.DateField(label=_("Interview date"), widget=DATE_INPUT)
     notes = forms.CharField(
-        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        max_length=TEXT_LIMIT,
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     override_reason = forms.CharField(
         label=_("Reason to accept although a rule is not met"), max_length=300, required=False
@@ -235,7 +241,10 @@ class CloseForm(forms.Form):
         label=_("Mentor would recommend"), required=False, widget=forms.NullBooleanSelect
     )
     mentor_comment = forms.CharField(
-        label=_("Mentor's comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_LIMIT,
+        label=_("Mentor's comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     mentee_satisfaction = forms.TypedChoiceField(
         label=_("Mentee's satisfaction (1–5)"), choices=SATISFACTION, coerce=int, required=False
@@ -244,7 +253,10 @@ class CloseForm(forms.Form):
         label=_("Mentee would recommend"), required=False, widget=forms.NullBooleanSelect
     )
     mentee_comment = forms.CharField(
-        label=_("Mentee's comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_LIMIT,
+        label=_("Mentee's comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     rematch = forms.BooleanField(
         label=_("Return the mentee to the pool for a new mentor (early end)"), required=False
@@ -293,7 +305,10 @@ class MeetingForm(forms.Form):
         required=False,
     )
     note = forms.CharField(
-        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_LIMIT,
+        label=_("Note (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -312,7 +327,11 @@ def meeting_form_for(duo, *, last_meeting=None) -> MeetingForm:
 
 
 class ConcernForm(forms.Form):
-    text = forms.CharField(label=_("What is going on?"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        max_length=TEXT_LIMIT,
+        label=_("What is going on?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     urgent = forms.BooleanField(label=_("Urgent"), required=False)
 
 
@@ -325,6 +344,7 @@ class CheckInForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     risk = forms.ChoiceField(label=_("Risk"), choices=choose_one(Risk.choices))
     note = forms.CharField(
+        max_length=TEXT_LIMIT,
         label=_("Note (coaches and coordinators only)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

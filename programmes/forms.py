@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, Programme, Role
+from .validators import NAME_LIMIT, no_control_characters
 
 
 def choose_one(choices) -> list[tuple[str, str]]:
@@ -12,8 +13,15 @@ def choose_one(choices) -> list[tuple[str, str]]:
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=NAME_LIMIT, validators=[no_control_characters]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=NAME_LIMIT,
+        required=False,
+        validators=[no_control_characters],
+    )
     role = forms.ChoiceField(label=_("Role"), choices=choose_one(Role.choices))
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()

@@ -23,6 +23,7 @@ from duos.models.choices import (
 )
 from duos.models.participants import Mentee, Mentor
 from programmes.models import Programme, PublicIdModel
+from programmes.validators import TEXT_LIMIT
 
 
 class Duo(PublicIdModel):
@@ -144,7 +145,7 @@ class Meeting(PublicIdModel):
     minutes = models.PositiveSmallIntegerField(_("minutes"))
     mode = models.CharField(_("mode"), max_length=16, choices=MeetingMode.choices)
     topics = models.JSONField(_("topics"), default=list, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_LIMIT)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -192,7 +193,7 @@ class Outcome(PublicIdModel):
         _("contract"), max_length=16, choices=ContractType.choices, blank=True
     )
     source = models.CharField(_("source"), max_length=24, choices=OutcomeSource.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_LIMIT)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -230,7 +231,7 @@ class DuoFeedback(models.Model):
     respondent = models.CharField(_("from"), max_length=8, choices=Respondent.choices)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"))
     would_recommend = models.BooleanField(_("would recommend"), null=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=TEXT_LIMIT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -257,12 +258,12 @@ class Concern(PublicIdModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     urgent = models.BooleanField(_("urgent"), default=False)
-    text = models.TextField(_("what is going on?"))
+    text = models.TextField(_("what is going on?"), max_length=TEXT_LIMIT)
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    resolution = models.TextField(_("how it was handled"), blank=True)
+    resolution = models.TextField(_("how it was handled"), blank=True, max_length=TEXT_LIMIT)
 
     class Meta:
         ordering = ["-urgent", "-created_at"]
@@ -286,7 +287,7 @@ class CheckIn(PublicIdModel):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=CheckInKind.choices)
     on = models.DateField(_("date"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_LIMIT)
     risk = models.CharField(_("risk"), max_length=8, choices=Risk.choices, default=Risk.NONE)
 
     class Meta:

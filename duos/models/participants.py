@@ -18,6 +18,7 @@ from duos.models.choices import (
     _choice_check,
 )
 from programmes.models import EducationLevel, Programme, PublicIdModel
+from programmes.validators import NAME_LIMIT, TEXT_LIMIT, no_control_characters
 
 
 class Participant(PublicIdModel):
@@ -27,8 +28,12 @@ class Participant(PublicIdModel):
     ref = models.CharField(
         _("reference"), max_length=64, blank=True, help_text=_("The programme's own reference.")
     )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    first_name = models.CharField(
+        _("first name"), max_length=NAME_LIMIT, validators=[no_control_characters]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=NAME_LIMIT, blank=True, validators=[no_control_characters]
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
@@ -61,7 +66,7 @@ class Participant(PublicIdModel):
         choices=ContactLanguage.choices,
         default=ContactLanguage.NL,
     )
-    motivation = models.TextField(_("motivation"), blank=True)
+    motivation = models.TextField(_("motivation"), blank=True, max_length=TEXT_LIMIT)
     available_slots = models.JSONField(
         _("available"), default=list, blank=True, help_text=_("Day-parts: see AvailableSlot.")
     )
@@ -204,7 +209,7 @@ class Screening(PublicIdModel):
         related_name="+",
         verbose_name=_("interviewer"),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=TEXT_LIMIT)
     eligible = models.BooleanField(_("eligible by the programme's rules"))
     checks = models.JSONField(_("eligibility checks"), default=list)
     override_reason = models.CharField(_("reason to accept anyway"), max_length=300, blank=True)

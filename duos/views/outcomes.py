@@ -35,6 +35,7 @@ from duos.views.common import add_errors, messages_from
 from programmes.access import role_required
 from programmes.forms import choose_one
 from programmes.models import Role
+from programmes.validators import TEXT_LIMIT
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -61,9 +62,9 @@ class OutcomeForm(forms.Form):
         choices=choose_one(OutcomeSource.choices),
     )
     note = forms.CharField(
+        max_length=TEXT_LIMIT,
         label=gettext_lazy("Note"),
         required=False,
-        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
