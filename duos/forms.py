@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from duos.models import (
+    AvailableSlot,
     CheckInKind,
     ContractType,
     EmploymentStatus,
@@ -39,6 +40,7 @@ PARTICIPANT_FIELDS = [
     "sectors",
     "education_level",
     "contact_language",
+    "available_slots",
 ]
 
 
@@ -50,6 +52,13 @@ class ApplicationForm(forms.ModelForm):
     )
     sectors = forms.MultipleChoiceField(
         label=_("Sectors"), choices=SECTORS, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    available_slots = forms.MultipleChoiceField(
+        label=_("When can you meet? (optional)"),
+        choices=AvailableSlot.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Used to propose someone who can meet at the same times."),
     )
     consent = forms.BooleanField(
         label=_(
@@ -311,6 +320,7 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    same_day_ok = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
 
 def meeting_form_for(duo, *, last_meeting=None) -> MeetingForm:

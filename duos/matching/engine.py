@@ -9,7 +9,8 @@ Score of a pair, 0–100: sum over components of weight × factor, factors in
 - sector: the mentee's wanted sectors meet the mentor's experience (1 or 0);
 - language: shared languages, one → 0.5, two or more → 1 (none: forbidden);
 - proximity: same municipality 1, same province 0.6, same region 0.3;
-- availability: shared day-parts 1, none in common 0, unknown 0.5;
+- availability: shared day-parts 1, none in common 0, unknown (either side
+  did not say) 0 — no points for what nobody was asked;
 - waiting: days waited ÷ 90, at most 1;
 - priority: the mentee's priority flag.
 """
@@ -81,7 +82,7 @@ def component_factors(mentees: Side, mentors: Side) -> dict[str, np.ndarray]:
     ).astype(f32)
     shared_slots = mentees.availability.astype(f32) @ mentors.availability.T.astype(f32)
     known = mentees.availability.any(axis=1)[:, None] & mentors.availability.any(axis=1)[None, :]
-    availability = np.where(known, (shared_slots > 0).astype(f32), f32(0.5))
+    availability = np.where(known, (shared_slots > 0).astype(f32), f32(0))
     n, m = len(mentees.ids), len(mentors.ids)
     waiting = np.minimum(mentees.waiting_days / WAITING_FULL_DAYS, 1.0).astype(f32)
     return {

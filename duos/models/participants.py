@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duos.models.choices import (
     AgeBand,
+    AvailableSlot,
     ContactLanguage,
     EmploymentStatus,
     Gender,
@@ -76,6 +77,11 @@ class Participant(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip() or self.ref
+
+    @property
+    def available_slot_labels(self) -> list[str]:
+        labels = dict(AvailableSlot.choices)
+        return [str(labels[slot]) for slot in self.available_slots if slot in labels]
 
     @classmethod
     def participant_constraints(cls, prefix: str) -> list:

@@ -50,6 +50,10 @@ def _clean_meeting(
     return topics
 
 
+class SameDayMeeting(ValidationError):
+    """Another meeting of the duo is logged on that date: probably the same one."""
+
+
 def meeting_record(
     actor,
     *,
@@ -60,11 +64,14 @@ def meeting_record(
     topics: Iterable[str] = (),
     note: str = "",
     client_token=None,
+    same_day_ok: bool = False,
 ) -> Meeting:
     """Log a meeting: never in the future, not before the start, at most 7 days after the end.
 
     ``client_token`` is the form's one-time token: submitting the same form twice
-    returns the meeting saved the first time instead of logging a second one."""
+    returns the meeting saved the first time instead of logging a second one. A
+    second meeting on the same day is saved only once confirmed (``same_day_ok``):
+    it is more often the same meeting logged twice than two meetings."""
     with transaction.atomic(), set_actor(actor):
         # Re-read under a lock: the duo may have ended since the caller loaded it.
         duo = Duo.objects.select_for_update(of=("self",)).get(pk=duo.pk)
@@ -73,6 +80,12 @@ def meeting_record(
             if existing is not None:
                 return existing
         topics = _clean_meeting(duo, date=date, minutes=minutes, mode=mode, topics=topics)
+        if not same_day_ok and Meeting.objects.filter(duo=duo, date=date).exists():
+            raise SameDayMeeting(
+                _("A meeting on %(date)s is already logged for this duo. Save this one too?")
+                % {"date": date.strftime("%d/%m/%Y")},
+                code="same_day",
+            )
         return Meeting.objects.create(
             duo=duo,
             date=date,

@@ -15,6 +15,7 @@ from duos import access, services
 from duos.forms import CheckInForm, ConcernForm, MeetingForm, ResolutionForm
 from duos.models import Meeting
 from duos.services import workspace
+from duos.services.meetings import SameDayMeeting
 from duos.views.common import add_errors, back_to_duo, form_errors_as_messages, messages_from
 from programmes.access import role_required
 from programmes.models import Role
@@ -39,7 +40,10 @@ def meeting_log(request: HttpRequest, uuid) -> HttpResponse:
                 topics=data["topics"],
                 note=data["note"],
                 client_token=data["client_token"],
+                same_day_ok=data["same_day_ok"],
             )
+        except SameDayMeeting as exc:
+            return _confirm_same_day(request, duo, form, exc)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -51,6 +55,28 @@ def meeting_log(request: HttpRequest, uuid) -> HttpResponse:
             return back_to_duo(request, duo)
     form_errors_as_messages(request, form)
     return back_to_duo(request, duo)
+
+
+def _confirm_same_day(request: HttpRequest, duo, form, exc) -> HttpResponse:
+    """Ask before saving a second meeting on the same day; the answer re-posts
+    the same form (same one-time token) with the confirmation."""
+    return render(
+        request,
+        "duos/meeting_confirm.html",
+        {
+            "duo": duo,
+            "form": form,
+            "message": exc.messages[0],
+            "fields": [
+                (name, value)
+                for name in request.POST
+                if name not in ("csrfmiddlewaretoken", f"{form.prefix}-same_day_ok")
+                for value in request.POST.getlist(name)
+            ],
+            "confirm_name": f"{form.prefix}-same_day_ok",
+        },
+        status=409,
+    )
 
 
 @role_required(*DUO_PEOPLE)

@@ -70,11 +70,22 @@ def test_scores_add_weighted_components():
     mentors = _side(2, sectors=[[1, 0], [0, 1]], languages=[[1, 1], [1, 0]], postcodes=[1080, 9000])
     factors = component_factors(mentees, mentors)
     scores = score_matrix(factors, WEIGHTS)
-    # Same sector 40 + two languages 25 + same municipality 15 + availability unknown 5
-    # + waited 45/90 days 2.5 + priority 5.
-    assert scores[0, 0] == pytest.approx(92.5)
-    # Other sector 0 + one language 12.5 + other region 0 + 5 + 2.5 + 5.
-    assert scores[0, 1] == pytest.approx(25.0)
+    # Same sector 40 + two languages 25 + same municipality 15 + availability unknown 0
+    # (nobody said when they can meet: no points) + waited 45/90 days 2.5 + priority 5.
+    assert scores[0, 0] == pytest.approx(87.5)
+    # Other sector 0 + one language 12.5 + other region 0 + 0 + 2.5 + 5.
+    assert scores[0, 1] == pytest.approx(20.0)
+
+
+def test_availability_counts_only_when_both_said_when_they_can_meet():
+    mentees = _side(2, sectors=[[0, 0]] * 2, languages=[[1, 0]] * 2, postcodes=[1000, 1000])
+    mentees.availability[0] = [True, False, False]  # weekday daytime
+    mentors = _side(2, sectors=[[0, 0]] * 2, languages=[[1, 0]] * 2, postcodes=[1000, 1000])
+    mentors.availability[0] = [True, False, False]
+    factors = component_factors(mentees, mentors)["availability"]
+    assert factors[0, 0] == 1  # both said, and a day-part in common
+    assert factors[0, 1] == 0  # the mentor did not say
+    assert factors[1, 0] == 0  # the mentee did not say
 
 
 def test_no_shared_language_or_forbidden_pair_is_infeasible():

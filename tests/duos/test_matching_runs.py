@@ -62,7 +62,9 @@ def test_suggestions_rank_with_reasons_and_explain_left_outs(pool):
     assert "both speak Arabic, French +25" in reasons
     assert "same municipality +15" in reasons
     assert any(r.startswith("waited 34 days") for r in reasons)
-    assert score == pytest.approx(40 + 25 + 15 + 5 + 5 * 34 / 90, abs=0.1)
+    # Neither said when they can meet: no availability points, and no such reason.
+    assert not any("same times" in r for r in reasons)
+    assert score == pytest.approx(40 + 25 + 15 + 5 * 34 / 90, abs=0.1)
     left_out = dict(result["left_out"])
     assert left_out[pool["els"]] == "no shared language"
     assert pool["untrained"] not in mentors and pool["untrained"] not in left_out  # not in the pool

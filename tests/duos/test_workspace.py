@@ -231,3 +231,23 @@ def test_timeline_queries_do_not_grow_with_meetings(
     with django_assert_max_num_queries(few):
         response = client.get(url)
     assert response.content.decode().count('class="event meeting"') == 500
+
+
+def test_a_second_meeting_on_the_same_day_asks_before_it_is_saved(client, world):
+    client.force_login(world.mentor_user)
+    url = reverse("duos:meeting_log", args=[world.duo.uuid])
+    assert client.post(url, _meeting_post(world.duo)).status_code == 302
+    again = client.post(url, _meeting_post(world.duo, minutes="30"))  # another form, same day
+    assert again.status_code == 409
+    page = again.content.decode()
+    assert "already logged for this duo" in page and "Yes, it was another meeting" in page
+    assert Meeting.objects.filter(duo=world.duo).count() == 1
+    # Confirming re-posts the same form with the confirmation: now it is saved, once.
+    fields = again.context["fields"] + [(again.context["confirm_name"], "on")]
+    confirmed = {}
+    for name, value in fields:
+        confirmed.setdefault(name, []).append(value)
+    assert client.post(url, confirmed).status_code == 302
+    assert client.post(url, confirmed).status_code == 302  # a double tap: still one more
+    assert Meeting.objects.filter(duo=world.duo).count() == 2
+    assert sorted(Meeting.objects.values_list("minutes", flat=True)) == [30, 60]
