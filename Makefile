@@ -2,8 +2,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# Local default: SQLite in the project folder, tasks run in-process.
-RUN_ENV := DEBUG=$${DEBUG:-1} DEMO_MODE=$${DEMO_MODE:-1}
+PORT ?= 8000
+# Local default: SQLite in the project folder, tasks run in-process; e-mailed
+# links point at the address `make run` serves.
+RUN_ENV := DEBUG=$${DEBUG:-1} DEMO_MODE=$${DEMO_MODE:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
 
 .PHONY: run test install install-dev lint migrate messages clean
 
@@ -26,8 +28,8 @@ migrate: install
 
 run: migrate
 	$(RUN_ENV) $(PY) manage.py seed_demo
-	@echo "Duo on http://127.0.0.1:8000/"
-	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Duo on http://127.0.0.1:$(PORT)/"
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev
 	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} --dist loadgroup
