@@ -73,7 +73,9 @@ def _parse(row: Row) -> dict[str, Any]:
         if value is not None:
             values[column] = value
     if "status" in values:  # the domain's rule, written once
-        problem = contract_problem(status=values["status"], contract_type=values.get("contract"))
+        problem = contract_problem(
+            status=values["status"], contract_type=values.get("contract", "")
+        )
         if problem:
             row.fail("contract", problem)
     return values

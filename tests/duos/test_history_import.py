@@ -388,15 +388,28 @@ def test_a_duo_beside_a_recorded_one_counts_it(db, tmp_path):
 
 
 def test_the_command_exits_non_zero_and_writes_nothing(db, tmp_path):
-    from django.core.management import ManagementUtility
-
     good = "".join(f"G{n},GM{n},2019-01-07,2019-07-01,completed,employed,,,\n" for n in range(5))
     path = tmp_path / "bad.csv"
     path.write_text(f"{HEADER}\n{good}X,XM,2019-01-07,2019-07-01,completed,flying,,,\n")
-    utility = ManagementUtility(
-        ["manage.py", "import_duos", str(path), "--programme", "t", "--create", "T"]
-    )
-    with pytest.raises(SystemExit) as exited:
-        utility.execute()
-    assert exited.value.code != 0
+    with pytest.raises(CommandError) as refused:
+        call_command("import_duos", str(path), "--programme", "t", "--create", "T")
+    # manage.py exits with this status (BaseCommand.run_from_argv: sys.exit(returncode)).
+    assert refused.value.returncode == 1
     assert not Duo.objects.exists() and not Programme.objects.filter(slug="t").exists()
+
+
+@pytest.mark.parametrize("name", ["duos:history_template", "duos:history_template_xlsx"])
+def test_the_templates_import_as_they_are(client, world, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(world.coordinator)
+    template = client.get(reverse(name, args=[world.programme.uuid]))
+    assert template.status_code == 200
+    filename = "duos-template.xlsx" if name.endswith("xlsx") else "duos-template.csv"
+    upload = SimpleUploadedFile(filename, template.content)
+    response = client.post(
+        reverse("duos:history_upload", args=[world.programme.uuid]), {"file": upload}
+    )
+    body = client.get(response["Location"]).content.decode()
+    assert "Confirm import" in body and "ME-0002" in body
