@@ -6,10 +6,12 @@ DUO_REQUIRE_BROWSER=1 (CI), where they fail instead.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -101,3 +103,77 @@ def screenshot(request):
         return path
 
     return take
+
+
+# --- a phone, in Dutch or in French -------------------------------------------------------
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "timezone_id": "Europe/Brussels",
+}
+# The browser's own language: Accept-Language, which Django's LocaleMiddleware follows.
+LOCALES = {"nl": "nl-BE", "fr": "fr-BE"}
+
+
+class Phone:
+    """One page on a phone-sized screen whose browser speaks ``language``.
+
+    Collects what the browser reports: console errors, uncaught script errors
+    and 5xx answers. ``check()`` after every page reached: the page is in the
+    language and does not scroll sideways; ``assert_clean()`` at the end."""
+
+    def __init__(self, context, language: str):
+        self.context = context
+        self.language = language
+        self.page = context.new_page()
+        self.page.set_default_timeout(10_000)
+        self.console_errors: list[str] = []
+        self.server_errors: list[str] = []
+        page = self.page
+        page.on(
+            "console",
+            lambda m: (
+                self.console_errors.append(f"{m.text} ({m.location.get('url') or page.url})")
+                if m.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda e: self.console_errors.append(f"{e} ({page.url})"))
+        page.on(
+            "response",
+            lambda r: self.server_errors.append(f"{r.status} {r.url}") if r.status >= 500 else None,
+        )
+
+    def t(self, message) -> str:
+        """``message`` (a msgid or a lazy label) as the site says it in this
+        phone's language: to find fields and buttons by their visible name."""
+        with translation.override(self.language):
+            return translation.gettext(message) if isinstance(message, str) else str(message)
+
+    def label(self, message) -> re.Pattern:
+        """A field's label, with or without Django's label suffix (" :" in French)."""
+        return re.compile(rf"^{re.escape(self.t(message))}\s*:?$")
+
+    def check(self, language: str | None = None) -> None:
+        page = self.page
+        page.wait_for_load_state()
+        assert page.evaluate("document.documentElement.lang") == (language or self.language), (
+            page.url
+        )
+        scroll, width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= width, f"{page.url} scrolls sideways: {scroll}px in {width}px"
+
+    def assert_clean(self) -> None:
+        assert self.console_errors == []
+        assert self.server_errors == []
+
+
+@pytest.fixture(params=sorted(LOCALES))
+def phone(request, browser, base_url):
+    """A phone whose browser is set to Dutch, then to French."""
+    context = browser.new_context(**PHONE, locale=LOCALES[request.param], base_url=base_url)
+    yield Phone(context, request.param)
+    context.close()
