@@ -141,9 +141,9 @@ def _rate(count: int, n: int, count_cell: Cell, n_cell: Cell, full: bool) -> Cel
 
 
 def _multiplies_back(text: str, n: int) -> bool:
-    """Whether a reader could take this percentage of n for a count from 1 to 4."""
-    if any(percent(k / n) == text for k in range(1, MIN_COUNT)):
-        return True
+    """Whether this percentage of n multiplies back to a count from 1 to 4 (it
+    can for a count of 5 or more once n is in the thousands: 5 / 1500 = "0.3 %",
+    and 0.3 % × 1500 = 4.5)."""
     product = Decimal(text) * n / 100
     half_up = int(product.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
     return 1 <= round(product) <= 4 or 1 <= half_up <= 4
