@@ -1,18 +1,25 @@
-"""The dashboard's data: one snapshot read, fundings, and the figures for a period."""
+"""The dashboard's data: one snapshot read, the fundings the reader may see, and
+every figure of a period, suppressed at once for funders and evaluators."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from programmes.models import Programme
+from programmes.models import Funding
+from programmes.suppression import Sheet, suppress
 
 from . import figures
+from .figures import ALL
 from .models import RateSnapshot
 from .rates import DENOMINATORS, POINTS
 
 BREAKDOWNS = ("gender", "age_band", "education_level")
 COORDINATOR_BREAKDOWNS = (*BREAKDOWNS, "migration_background")
+SHOWN_RATES = ("employed", "positive")  # per cohort and per value of a breakdown
+DUOS_STARTED = ("activity", "duos_started")
+MEETINGS_PER_DUO = ("activity", "meetings_per_duo")
 
 
 @dataclass
@@ -34,82 +41,150 @@ def _money(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("1"))
 
 
-def funding_lines(programme: Programme, activity: list[dict], period: Period) -> list[dict]:
+def _funding_lines(
+    sheet: Sheet, fundings: Iterable[Funding], activity: list[dict], period: Period
+) -> list[dict]:
     """Each funding overlapping the period: duos started in its years against its
     target, and the cost per duo both ways (planned = amount ÷ target, actual =
-    amount ÷ duos started)."""
+    amount ÷ duos started, a figure worked out from that count)."""
     started = {row["year"]: row["duos_started"] for row in activity}
     lines = []
-    for funding in programme.fundings.select_related("funder").order_by("starts_on"):
+    for funding in sorted(fundings, key=lambda f: (f.starts_on, f.pk)):
         years = range(funding.starts_on.year, funding.ends_on.year + 1)
         if not any(period.contains(y) for y in years):
             continue
         duos = sum(started.get(y, 0) for y in years)
-        lines.append(
-            {
-                "funding": funding,
-                "duos_started": duos,
-                "planned_cost": _money(funding.planned_cost_per_duo),
-                "actual_cost": _money(funding.amount / duos) if duos else None,
-            }
+        key = ("funding", funding.pk)
+        sheet.count((*key, "duos_started"), duos)
+        sheet.derived(
+            (*key, "actual_cost"),
+            _money(funding.amount / duos) if duos else None,
+            from_counts=[(*key, "duos_started")],
         )
+        lines.append({"funding": funding, "planned_cost": _money(funding.planned_cost_per_duo)})
     return lines
 
 
-def cohort_series(snapshot: RateSnapshot, period: Period, *, suppress: bool) -> list[dict]:
-    """Per cohort: the exit and follow-up rates over the completed, for the chart and its table."""
-    series = []
-    years = sorted({r["cohort"] for r in snapshot.rows if r["cohort"] is not None})
-    for year in years:
-        if not period.contains(year):
-            continue
-        rows = {(r["point"], r["denominator"]): r for r in snapshot.rows if r["cohort"] == year}
-        series.append(
-            {
-                "cohort": year,
-                "exit": figures.figure(rows[("exit", "completed")], suppress=suppress),
-                "follow_up": figures.figure(rows[("follow_up", "completed")], suppress=suppress),
-            }
-        )
-    return series
+def _cohort_rows(snapshot: RateSnapshot, period: Period) -> dict[int, dict]:
+    """Cohort year (in the period) → its rows by (point, denominator)."""
+    per_year: dict[int, dict] = {}
+    for row in snapshot.rows:
+        if row["cohort"] is not None and period.contains(row["cohort"]):
+            per_year.setdefault(row["cohort"], {})[(row["point"], row["denominator"])] = row
+    return dict(sorted(per_year.items()))
 
 
-def dashboard(
-    programme: Programme, snapshot: RateSnapshot, period: Period, *, suppress: bool
-) -> dict:
+@dataclass
+class _Rows:
+    """The rows of figures of a period, before suppression."""
+
+    table: dict[tuple[str, str], dict]  # (point, denominator) → the period's row
+    years: dict[int, dict]  # cohort → its rows
+    values: dict[tuple[str, str], dict[str, dict]]  # (dimension, point) → value → row
+
+
+def _rows(snapshot: RateSnapshot, period: Period, dimensions) -> _Rows:
     cohorts = period.cohorts(snapshot)
-    combined = figures.combine(snapshot.rows, cohorts)
-    table = [
-        figures.figure(combined[(point, denominator)], suppress=suppress)
-        for point in POINTS
-        for denominator in DENOMINATORS
-    ]
-    activity = [row for row in snapshot.activity if period.contains(row["year"])]
-    duos_started = sum(row["duos_started"] for row in activity)
-    meetings = sum(row["meetings"] for row in activity)
-    dimensions = BREAKDOWNS if suppress else COORDINATOR_BREAKDOWNS
-    breakdowns = {
-        (dimension, point): figures.breakdown(
+    values = {
+        (dimension, point): figures.breakdown_rows(
             snapshot.breakdowns,
             dimension=dimension,
             cohorts=cohorts,
             point=point,
             denominator="completed",
-            suppress=suppress,
         )
         for dimension in dimensions
         for point in POINTS
     }
+    return _Rows(figures.combine(snapshot.rows, cohorts), _cohort_rows(snapshot, period), values)
+
+
+def _outcome_sheet(sheet: Sheet, rows: _Rows) -> None:
+    """The period's rows (everything), each cohort's and each value's (n, employed
+    and positive), and the sums tying cohorts and values to the period."""
+    for (point, denominator), row in rows.table.items():
+        figures.add_row(sheet, ALL, denominator, point, row)
+    for year, by_key in rows.years.items():
+        for point in POINTS:
+            row = by_key[(point, "completed")]
+            figures.add_row(sheet, ("cohort", year), "completed", point, row, shown=SHOWN_RATES)
+    figures.add_parts(sheet, [("cohort", y) for y in rows.years], "completed", POINTS)
+    for (dimension, point), by_value in rows.values.items():
+        for value, row in by_value.items():
+            figures.add_row(sheet, (dimension, value), "completed", point, row, shown=SHOWN_RATES)
+        figures.add_parts(sheet, [(dimension, v) for v in by_value], "completed", [point])
+
+
+def _activity_sheet(sheet: Sheet, snapshot: RateSnapshot, period: Period) -> None:
+    activity = [row for row in snapshot.activity if period.contains(row["year"])]
+    duos_started = sum(row["duos_started"] for row in activity)
+    meetings = sum(row["meetings"] for row in activity)
+    sheet.count(DUOS_STARTED, duos_started)
+    per_duo = round(meetings / duos_started, 1) if duos_started else None
+    sheet.derived(MEETINGS_PER_DUO, per_duo, from_counts=[DUOS_STARTED])
+
+
+def dashboard(
+    snapshot: RateSnapshot, period: Period, *, full: bool, fundings: Iterable[Funding] = ()
+) -> dict:
+    """Every figure of the page for the period, through the one suppression
+    function: suppressed unless ``full`` (the programme's own coordinators).
+    ``fundings`` are those whose amounts the reader may see (``programmes.access``)."""
+    dimensions = COORDINATOR_BREAKDOWNS if full else BREAKDOWNS
+    rows = _rows(snapshot, period, dimensions)
+    sheet = Sheet()
+    _outcome_sheet(sheet, rows)
+    _activity_sheet(sheet, snapshot, period)
+    lines = _funding_lines(sheet, fundings, snapshot.activity, period)
+    cells = suppress(sheet, full=full)
+    for line in lines:
+        line["duos_started"] = cells[("funding", line["funding"].pk, "duos_started")]
+        line["actual_cost"] = cells[("funding", line["funding"].pk, "actual_cost")]
     return {
-        "table": table,
-        "duos_started": figures.count_cells({"n": duos_started}, suppress=suppress)["n"],
-        "meetings_per_duo": round(meetings / duos_started, 1) if duos_started else None,
-        "fundings": funding_lines(programme, snapshot.activity, period),
-        "series": cohort_series(snapshot, period, suppress=suppress),
-        "breakdowns": breakdowns,
+        "table": [
+            figures.figure(cells, ALL, denominator, point, rows.table[(point, denominator)])
+            for point in POINTS
+            for denominator in DENOMINATORS
+        ],
+        "duos_started": cells[DUOS_STARTED],
+        "meetings_per_duo": cells[MEETINGS_PER_DUO],
+        "fundings": lines,
+        "series": _series(cells, rows),
+        "breakdowns": _breakdowns(cells, rows),
         "dimensions": dimensions,
         "years": sorted({r["year"] for r in snapshot.activity}),
     }
+
+
+def _series(cells: dict, rows: _Rows) -> list[dict]:
+    """Per cohort: the exit and follow-up rates over the completed, for the chart
+    and its table."""
+    series = []
+    for year, by_key in rows.years.items():
+        item = {"cohort": year}
+        for point in POINTS:
+            row = by_key[(point, "completed")]
+            scope = ("cohort", year)
+            item[point] = figures.figure(cells, scope, "completed", point, row, shown=SHOWN_RATES)
+        series.append(item)
+    return series
+
+
+def _breakdowns(cells: dict, rows: _Rows) -> dict:
+    """(dimension, point) → [(value, n, figure)], over the completed."""
+    shown = {}
+    for (dimension, point), by_value in rows.values.items():
+        shown[(dimension, point)] = [
+            (
+                value,
+                cells[figures.n_key((dimension, value), "completed")],
+                figures.figure(
+                    cells, (dimension, value), "completed", point, row, shown=SHOWN_RATES
+                ),
+            )
+            for value, row in by_value.items()
+        ]
+    return shown
 
 
 def chart_bars(series: list[dict], *, width: int = 640, height: int = 220) -> dict:

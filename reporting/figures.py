@@ -1,29 +1,28 @@
-"""What the dashboards show, from the latest snapshot: figures for a period of
-cohorts, rounded for screens, and suppressed for funders (DESIGN.md):
+"""What the dashboards show, from the latest snapshot: the figures of a period of
+cohorts, described as one sheet and suppressed for funders and evaluators by the
+one suppression function (``programmes.suppression``, DESIGN.md), so that the
+screen, its downloads and the funder's home show the same cells.
 
-- a count from 1 to 4 shows as "<5";
-- a rate shows only when n ≥ 10;
-- when one cell of a breakdown is hidden and its total shown, the next
-  smallest is hidden too.
+Every row of figures (all cohorts, one cohort, one value of a breakdown) puts
+its counts on the sheet with the sums that tie them: n = its statuses = its
+groups, positive = employed + training + internship, each group = its statuses.
+The rows of the cohorts of a period, and those of the values of a breakdown,
+add up to the period's row: those sums are on the sheet too, so complementary
+suppression covers them (rates included).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+
+from programmes.suppression import Cell, Sheet
 
 from .rates import DENOMINATORS, GROUPS, POINTS, STATUSES
 
-SMALL = "<5"
-MIN_N_FOR_RATE = 10
-
-
-def percent(rate: float | None) -> str | None:
-    """Screens: half up to one decimal (0.50657 → "50.7")."""
-    if rate is None:
-        return None
-    value = (Decimal(str(rate)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{value}"
+ALL = ("all",)  # the scope of the period's own row (every cohort of the period)
+TOP_GROUPS = ("employed", "training", "internship", "still_searching", "other")  # n, split
+POSITIVE = ("employed", "training", "internship")
 
 
 def combine(rows: list[dict], cohorts: set[int] | None) -> dict[tuple[str, str], dict]:
@@ -37,42 +36,133 @@ def combine(rows: list[dict], cohorts: set[int] | None) -> dict[tuple[str, str],
         if row["cohort"] is None or row["cohort"] not in cohorts:
             continue
         key = (row["point"], row["denominator"])
-        into = combined.setdefault(
-            key,
-            {"n": 0, "counts": dict.fromkeys(STATUSES, 0), "provisional": False, **_key(key)},
-        )
+        into = combined.setdefault(key, _empty(key))
         into["n"] += row["n"]
         for status, count in row["counts"].items():
             into["counts"][status] += count
         into["provisional"] |= row["provisional"]
     for key in [(p, d) for p in POINTS for d in DENOMINATORS]:
-        combined.setdefault(
-            key, {"n": 0, "counts": dict.fromkeys(STATUSES, 0), "provisional": False, **_key(key)}
-        )
-        _rates(combined[key])
+        combined.setdefault(key, _empty(key))
     return combined
 
 
-def _key(key):
-    return {"point": key[0], "denominator": key[1]}
-
-
-def _rates(row: dict) -> None:
-    n = row["n"]
-    row["rates"] = {
-        g: (sum(row["counts"][s] for s in members) / n if n else None)
-        for g, members in GROUPS.items()
+def _empty(key: tuple[str, str]) -> dict:
+    return {
+        "point": key[0],
+        "denominator": key[1],
+        "n": 0,
+        "counts": dict.fromkeys(STATUSES, 0),
+        "provisional": False,
     }
-    row["unknown_share"] = row["counts"]["unknown"] / n if n else None
 
 
-@dataclass
-class Cell:
-    """One number as shown: its text, and whether it was suppressed."""
+def breakdown_rows(
+    rows: list[dict], *, dimension: str, cohorts, point: str, denominator: str
+) -> dict[str, dict]:
+    """Value of the dimension → its row over the period's cohorts."""
+    per_value: dict[str, list[dict]] = {}
+    for row in rows:
+        if (
+            row["dimension"] == dimension
+            and row["point"] == point
+            and row["denominator"] == denominator
+            and (cohorts is None or row["cohort"] in cohorts)
+        ):
+            per_value.setdefault(row["value"], []).append({**row, "cohort": 0})
+    return {
+        value: combine(vrows, {0})[(point, denominator)]
+        for value, vrows in sorted(per_value.items())
+    }
 
-    text: str
-    hidden: bool = False
-    value: float | int | None = None
+
+# --- the sheet: keys of a row's cells ---------------------------------------------------
+
+
+def n_key(scope: tuple, denominator: str) -> tuple:
+    """n depends on the denominator only: the same cell at exit and at follow-up."""
+    return (*scope, denominator, "n")
+
+
+def status_key(scope: tuple, denominator: str, point: str, status: str) -> tuple:
+    return (*scope, denominator, point, "status", status)
+
+
+def group_key(scope: tuple, denominator: str, point: str, group: str) -> tuple:
+    """A group of one status (internship, still searching) is that status' cell."""
+    members = GROUPS[group]
+    if len(members) == 1:
+        return status_key(scope, denominator, point, members[0])
+    return (*scope, denominator, point, "group", group)
+
+
+def rate_key(scope: tuple, denominator: str, point: str, group: str) -> tuple:
+    return (*scope, denominator, point, "rate", group)
+
+
+def unknown_key(scope: tuple, denominator: str, point: str) -> tuple:
+    return (*scope, denominator, point, "unknown_share")
+
+
+def _count_keys(scope: tuple, denominator: str, point: str) -> list[tuple]:
+    keys = [n_key(scope, denominator)]
+    keys += [status_key(scope, denominator, point, s) for s in STATUSES]
+    keys += [group_key(scope, denominator, point, g) for g, m in GROUPS.items() if len(m) > 1]
+    return keys
+
+
+def add_row(
+    sheet: Sheet,
+    scope: tuple,
+    denominator: str,
+    point: str,
+    row: dict,
+    *,
+    shown: Sequence[str] | None = None,
+) -> None:
+    """Put one row of figures on the sheet. ``shown`` names the groups whose rates
+    the page shows; None means everything (n, every status, every group's rate
+    and the unknown share)."""
+    everything = shown is None
+    shown_statuses = set(STATUSES) if everything else set()
+    n = n_key(scope, denominator)
+    sheet.count(n, row["n"])
+    for status in STATUSES:
+        key = status_key(scope, denominator, point, status)
+        sheet.count(key, row["counts"][status], published=status in shown_statuses)
+    groups = {}
+    for group, members in GROUPS.items():
+        groups[group] = key = group_key(scope, denominator, point, group)
+        if len(members) > 1:
+            value = sum(row["counts"][m] for m in members)
+            sheet.count(key, value, published=everything or group in shown)
+            sheet.add_sum(key, [status_key(scope, denominator, point, m) for m in members])
+    sheet.add_sum(n, [status_key(scope, denominator, point, s) for s in STATUSES])
+    sheet.add_sum(n, [groups[g] for g in TOP_GROUPS])
+    sheet.add_sum(n, [groups["positive"], groups["still_searching"], groups["other"]])
+    sheet.add_sum(groups["positive"], [groups[g] for g in POSITIVE])
+    for group in GROUPS if everything else shown:
+        sheet.rate(rate_key(scope, denominator, point, group), groups[group], n)
+    if everything:
+        unknown = status_key(scope, denominator, point, "unknown")
+        sheet.rate(unknown_key(scope, denominator, point), unknown, n)
+
+
+def add_parts(
+    sheet: Sheet, parts: Iterable[tuple], denominator: str, points: Iterable[str]
+) -> None:
+    """The rows of ``parts`` (cohorts, values of a breakdown) add up, cell by
+    cell, to the period's row."""
+    parts = list(parts)
+    if not parts:  # a period without cohorts: its row is all zeros
+        return
+    for point in points:
+        totals = _count_keys(ALL, denominator, point)
+        columns = zip(*(_count_keys(part, denominator, point) for part in parts), strict=True)
+        for total, column in zip(totals, columns, strict=True):
+            sheet.add_sum(total, column)
+
+
+# --- the shown figures ------------------------------------------------------------------
 
 
 @dataclass
@@ -86,71 +176,19 @@ class Figure:
     provisional: bool = False
 
 
-def count_cells(counts: dict[str, int], *, suppress: bool) -> dict[str, Cell]:
-    """Counts of a breakdown whose total is shown, with complementary suppression."""
-    cells = {k: Cell(str(v), value=v) for k, v in counts.items()}
-    if not suppress:
-        return cells
-    hidden = [k for k, v in counts.items() if 1 <= v <= 4]
-    if len(hidden) == 1:  # alone, it could be worked out from the total: hide the next smallest
-        others = sorted((v, k) for k, v in counts.items() if v > 0 and k not in hidden)
-        if others:
-            hidden.append(others[0][1])
-    for key in hidden:
-        cells[key] = Cell(SMALL if 1 <= counts[key] <= 4 else "·", hidden=True)
-    return cells
-
-
-def figure(row: dict, *, suppress: bool) -> Figure:
-    n = row["n"]
-    counts = count_cells(row["counts"], suppress=suppress)
-    rates = {}
-    for group in GROUPS:
-        hide = suppress and n < MIN_N_FOR_RATE
-        rate = row["rates"][group]
-        rates[group] = Cell("—", hidden=True) if hide else Cell(_pct(rate), value=rate)
-    unknown = row["unknown_share"]
-    hide_unknown = suppress and n < MIN_N_FOR_RATE
+def figure(
+    cells: dict, scope: tuple, denominator: str, point: str, row: dict, *, shown=None
+) -> Figure:
+    """One row as shown, read from the suppressed cells."""
+    groups = GROUPS if shown is None else shown
     return Figure(
-        point=row["point"],
-        denominator=row["denominator"],
-        n=Cell(SMALL, hidden=True) if suppress and 1 <= n <= 4 else Cell(str(n), value=n),
-        counts=counts,
-        rates=rates,
-        unknown_share=Cell("—", hidden=True)
-        if hide_unknown
-        else Cell(_pct(unknown), value=unknown),
+        point=point,
+        denominator=denominator,
+        n=cells[n_key(scope, denominator)],
+        counts={s: cells[status_key(scope, denominator, point, s)] for s in STATUSES}
+        if shown is None
+        else {},
+        rates={g: cells[rate_key(scope, denominator, point, g)] for g in groups},
+        unknown_share=cells.get(unknown_key(scope, denominator, point)),
         provisional=row["provisional"],
     )
-
-
-def _pct(rate: float | None) -> str:
-    text = percent(rate)
-    return "—" if text is None else f"{text} %"
-
-
-def breakdown(
-    rows: list[dict], *, dimension: str, cohorts, point: str, denominator: str, suppress: bool
-):
-    """n and the employed and positive rates per value of a dimension."""
-    per_value: dict[str, list[dict]] = {}
-    for row in rows:
-        if (
-            row["dimension"] == dimension
-            and row["point"] == point
-            and row["denominator"] == denominator
-        ):
-            if cohorts is None or row["cohort"] in cohorts:
-                per_value.setdefault(row["value"], []).append({**row, "cohort": 0})
-    combined = {
-        value: combine(vrows, {0})[(point, denominator)]
-        for value, vrows in sorted(per_value.items())
-    }
-    n_cells = count_cells({v: r["n"] for v, r in combined.items()}, suppress=suppress)
-    result = []
-    for value, row in combined.items():
-        shown = figure(row, suppress=suppress)
-        if n_cells[value].hidden:
-            shown.rates = {g: Cell("—", hidden=True) for g in shown.rates}
-        result.append((value, n_cells[value], shown))
-    return result

@@ -9,7 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from duos.access import related_programmes
-from programmes.access import coordinated_programmes, get_or_deny, programmes_for
+from programmes.access import (
+    fundings_visible_to,
+    get_or_deny,
+    programmes_for,
+    sees_full_figures,
+)
 from programmes.exports import table_response
 from programmes.models import AccessRecord, Programme, Role
 from programmes.services import access_record
@@ -43,55 +48,57 @@ def dashboard_list(request: HttpRequest) -> HttpResponse:
 
 
 def _programme_and_scope(request: HttpRequest, uuid) -> tuple[Programme, bool]:
+    """The programme, and whether the reader sees its figures in full."""
     programme = get_or_deny(
         allowed=_programmes(request).select_related("operator"),
         related=related_programmes(request.user),
         uuid=uuid,
     )
-    suppress = not coordinated_programmes(request.user).filter(pk=programme.pk).exists()
-    return programme, suppress
+    return programme, sees_full_figures(request.user, programme)
 
 
 @login_required
 def programme_dashboard(request: HttpRequest, uuid) -> HttpResponse:
-    programme, suppress = _programme_and_scope(request, uuid)
+    programme, full = _programme_and_scope(request, uuid)
     snapshot = RateSnapshot.objects.filter(programme=programme).order_by("-version").first()
     period = _period(request)
     context = {
         "programme": programme,
         "snapshot": snapshot,
-        "suppress": suppress,
+        "suppress": not full,
         "period": period,
         "can_export_research": programmes_for(request.user, [Role.EVALUATOR, Role.COORDINATOR])
         .filter(pk=programme.pk)
         .exists(),
     }
     if snapshot is not None:
-        data = dashboard(programme, snapshot, period, suppress=suppress)
+        fundings = fundings_visible_to(request.user, programme)
+        data = dashboard(snapshot, period, full=full, fundings=fundings)
         if request.GET.get("format") in ("csv", "xlsx"):
-            return _export(request, programme, snapshot, data, suppress)
+            return _export(request, programme, snapshot, data, full)
         context |= data
         context["chart"] = chart_bars(data["series"])
     context["query"] = request.GET.urlencode()
     return render(request, "reporting/dashboard.html", context)
 
 
-def _export(request, programme, snapshot, data, suppress) -> HttpResponse:
+def _export(request, programme, snapshot, data, full) -> HttpResponse:
+    """The period's table as CSV or XLSX: values for coordinators, the suppressed
+    text (never a value) for funders and evaluators."""
     fmt = request.GET["format"]
     header = ["programme", "period", "point", "denominator", "n", *STATUSES]
     header += [f"rate_{g}" for g in GROUPS] + ["unknown_share", "provisional", "computed_at"]
     period = f"{request.GET.get('from', '')}-{request.GET.get('to', '')}".strip("-") or "all"
     stamp = snapshot.computed_at.isoformat(timespec="seconds")
+
+    def shown(cell):
+        return cell.value if full else cell.text
+
     rows = []
     for fig in data["table"]:
-        values = [fig.n.text if suppress else fig.n.value]
-        values += [fig.counts[s].text if suppress else fig.counts[s].value for s in STATUSES]
-        values += [fig.rates[g].text if suppress else fig.rates[g].value for g in GROUPS]
-        values += [
-            fig.unknown_share.text if suppress else fig.unknown_share.value,
-            fig.provisional,
-            stamp,
-        ]
+        values = [shown(fig.n), *(shown(fig.counts[s]) for s in STATUSES)]
+        values += [shown(fig.rates[g]) for g in GROUPS]
+        values += [shown(fig.unknown_share), fig.provisional, stamp]
         rows.append([programme.slug, period, fig.point, fig.denominator, *values])
     access_record(
         request.user,
@@ -99,7 +106,7 @@ def _export(request, programme, snapshot, data, suppress) -> HttpResponse:
         programme=programme,
         filters={
             **request.GET.dict(),
-            "suppressed": suppress,
+            "suppressed": not full,
             "snapshot_version": snapshot.version,
         },
         rows=len(rows),
@@ -111,8 +118,8 @@ def _export(request, programme, snapshot, data, suppress) -> HttpResponse:
 @login_required
 def drill_down(request: HttpRequest, uuid) -> HttpResponse:
     """Coordinators only: the trajectories behind a number (their last duos)."""
-    programme, suppress = _programme_and_scope(request, uuid)
-    if suppress:
+    programme, full = _programme_and_scope(request, uuid)
+    if not full:
         raise PermissionDenied
     duos = last_duos(programme).select_related("mentee", "mentor").order_by("-ended_on")
     cohort = request.GET.get("cohort", "")
