@@ -190,6 +190,8 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 600
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# An invited person sets their password and lands signed in.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 # Invitation and reset links die when the person's access is revoked.
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "programmes.tokens.AccessAwareTokenGenerator"
 # An invitation link is a password-set link: valid for 7 days.

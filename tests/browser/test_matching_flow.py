@@ -59,7 +59,7 @@ def test_batch_matching_to_an_active_duo_then_rematching(demo, page: Page, scree
     page.get_by_role("button", name="The mentee agrees").click()
     expect(page.get_by_role("status").first).to_contain_text("Agreement recorded")
     page.get_by_role("button", name="The mentor agrees").click()
-    expect(page.get_by_role("status").first).to_contain_text("the duo has started")
+    expect(page.get_by_role("status").last).to_contain_text("The duo has started")
     proposal.refresh_from_db()
     assert proposal.status == "active"
     screenshot(page, "active")
