@@ -29,7 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from duos import access, selectors, services
-from duos.models import ContractType, Duo, Outcome, OutcomeSource
+from duos.models import ContractType, Duo, Outcome, OutcomeSource, contract_problem
 from duos.services import follow_up
 from duos.views.common import add_errors, messages_from
 from programmes.access import role_required
@@ -70,10 +70,11 @@ class OutcomeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("contract_type") and data.get("status") != Outcome.Status.EMPLOYED:
-            self.add_error(
-                "contract_type", _("A contract type goes only with the status 'employed'.")
-            )
+        problem = contract_problem(
+            status=data.get("status", ""), contract_type=data.get("contract_type", "")
+        )
+        if problem:
+            self.add_error("contract_type", capfirst(problem) + ".")
         return data
 
 
