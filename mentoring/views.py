@@ -10,6 +10,7 @@ from duos.models import Duo
 from programmes.access import programmes_for, roles_of
 from programmes.models import Role
 from programmes.selectors import programmes_with_operator
+from reporting.selectors import headlines_for
 
 
 def _coordinator(user, context: dict) -> None:
@@ -54,5 +55,9 @@ def home(request: HttpRequest) -> HttpResponse:
         _mentor(user, context)
     granted = roles & {Role.FUNDER, Role.EVALUATOR}
     if granted:
-        context["granted"] = programmes_with_operator(programmes_for(user, granted))
+        programmes = list(programmes_with_operator(programmes_for(user, granted)))
+        headlines = headlines_for(user, programmes)
+        for programme in programmes:
+            programme.headline = headlines[programme.pk]
+        context["granted"] = programmes
     return render(request, "home.html", context)

@@ -10,7 +10,13 @@ from django.urls import reverse
 from programmes.models import AccessRecord
 from programmes.suppression import HIDDEN, SMALL, percent
 from reporting.services import snapshot_compute
-from tests.factories import DuoFactory, FundingFactory, MenteeFactory, OutcomeFactory
+from tests.factories import (
+    DuoFactory,
+    FundingFactory,
+    MenteeFactory,
+    OutcomeFactory,
+    ProgrammeFactory,
+)
 
 
 def _trajectories(programme, year, statuses, *, gender="female"):
@@ -150,3 +156,31 @@ def test_no_snapshot_yet_says_so(client, world):
 
 def test_rounding_half_up():
     assert percent(77 / 152) == "50.7" and percent(0.0005) == "0.1" and percent(None) is None
+
+
+def test_funder_home_shows_the_dashboards_suppressed_headline(client, world, figures):
+    client.force_login(world.funder)
+    dashboard = client.get(reverse("reporting:dashboard", args=[world.programme.uuid]))
+    response = client.get(reverse("home"))
+    (programme,) = response.context["granted"]
+    assert programme.headline == dashboard.context["table"][0]  # exit, completed, all cohorts
+    assert programme.headline.rates["employed"].text == HIDDEN  # as on the dashboard
+    body = response.content.decode()
+    assert "60.9 %" in body and '<td class="num">23</td>' in body
+
+
+def test_funder_home_queries_do_not_grow_with_programmes(
+    client, world, figures, django_assert_max_num_queries
+):
+    client.force_login(world.funder)
+    with django_assert_max_num_queries(20) as captured:
+        client.get(reverse("home"))
+    membership = world.funder.memberships.get()
+    for _ in range(5):
+        programme = ProgrammeFactory()
+        _trajectories(programme, 2023, ["employed"] * 6 + ["training"] * 2)
+        snapshot_compute(programme=programme)
+        membership.programmes.add(programme)
+    with django_assert_max_num_queries(len(captured.captured_queries)):
+        response = client.get(reverse("home"))
+    assert len(response.context["granted"]) == 6
