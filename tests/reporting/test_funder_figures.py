@@ -307,6 +307,11 @@ def read_everything(client, user, programmes) -> tuple[list[str], str]:
         problems += check_html(response.content.decode(), name)
         texts.append(" ".join(Page(response.content.decode()).text))
     for programme in programmes:
+        # The programme's own page (duos by status, fundings) counts too.
+        response = client.get(reverse("duos:programme", args=[programme.uuid]))
+        assert response.status_code == 200, programme.slug
+        problems += check_html(response.content.decode(), f"{programme.slug} page")
+        texts.append(" ".join(Page(response.content.decode()).text))
         url = reverse("reporting:dashboard", args=[programme.uuid])
         for period in _periods(programme):
             where = f"{programme.slug} {period}"
