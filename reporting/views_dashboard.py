@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from programmes.access import (
     fundings_visible_to,
     get_or_deny,
     programmes_for,
+    role_required,
     sees_full_figures,
 )
 from programmes.exports import table_response
@@ -39,11 +39,9 @@ def _period(request: HttpRequest) -> Period:
     return Period(year("from"), year("to"))
 
 
-@login_required
+@role_required(*DASHBOARD_ROLES)
 def dashboard_list(request: HttpRequest) -> HttpResponse:
     programmes = _programmes(request).select_related("operator").order_by("name")
-    if not programmes.exists():
-        raise PermissionDenied
     return render(request, "reporting/dashboard_list.html", {"programmes": programmes})
 
 
@@ -57,7 +55,7 @@ def _programme_and_scope(request: HttpRequest, uuid) -> tuple[Programme, bool]:
     return programme, sees_full_figures(request.user, programme)
 
 
-@login_required
+@role_required(*DASHBOARD_ROLES)
 def programme_dashboard(request: HttpRequest, uuid) -> HttpResponse:
     programme, full = _programme_and_scope(request, uuid)
     snapshot = RateSnapshot.objects.filter(programme=programme).order_by("-version").first()
@@ -115,7 +113,7 @@ def _export(request, programme, snapshot, data, full) -> HttpResponse:
     return table_response(header=header, rows=rows, filename=f"{programme.slug}-figures", fmt=fmt)
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 def drill_down(request: HttpRequest, uuid) -> HttpResponse:
     """Coordinators only: the trajectories behind a number (their last duos)."""
     programme, full = _programme_and_scope(request, uuid)
@@ -141,7 +139,7 @@ def drill_down(request: HttpRequest, uuid) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(Role.EVALUATOR, Role.COORDINATOR)
 def research_export(request: HttpRequest, uuid) -> HttpResponse:
     """Evaluators (granted the programme) and its coordinators: the pseudonymised
     duo-level export, logged."""

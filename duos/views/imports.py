@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,9 +28,9 @@ from duos import access
 from duos.imports import flow, history, outcomes, participants, reader
 from duos.imports.rows import CREATE, UNCHANGED, ImportRejected, RowPlan
 from duos.models import DataImport, ImportKind
-from programmes.access import coordinated_programmes, get_or_deny
+from programmes.access import role_required
 from programmes.exports import table_response
-from programmes.models import Programme
+from programmes.models import Role
 
 ROWS_SHOWN = 1000  # the preview lists this many rows; the counts cover them all
 RECENT_UPLOADS = 10
@@ -201,35 +200,15 @@ class UploadForm(forms.Form):
 # --- access ---------------------------------------------------------------------------
 
 
-def _programme_or_deny(request: HttpRequest, uuid) -> Programme:
-    return get_or_deny(
-        allowed=coordinated_programmes(request.user),
-        related=access.related_programmes(request.user),
-        uuid=uuid,
-    )
-
-
 def _import_or_deny(request: HttpRequest, kind: str, uuid, import_uuid=None) -> DataImport:
     """The upload of this kind. Under a programme's address (``import_uuid``), only
     that programme's uploads of this kind exist (404 otherwise)."""
+    uploads = access.imports_for(request.user).filter(kind=kind)
     if import_uuid is not None:
-        programme = _programme_or_deny(request, uuid)
-        data_import = (
-            programme.imports.filter(kind=kind, uuid=import_uuid)
-            .select_related("programme", "uploaded_by")
-            .first()
-        )
-        if data_import is None:
-            raise Http404
-        return data_import
-    return get_or_deny(
-        allowed=DataImport.objects.filter(
-            kind=kind, programme__in=coordinated_programmes(request.user).values("pk")
-        ).select_related("programme", "uploaded_by"),
-        related=DataImport.objects.filter(
-            programme__in=access.related_programmes(request.user).values("pk")
-        ),
-        uuid=uuid,
+        programme = access.programme_or_deny(request.user, uuid)
+        uploads, uuid = uploads.filter(programme=programme), import_uuid
+    return access.object_or_deny(
+        request.user, uploads.select_related("programme", "uploaded_by"), uuid=uuid
     )
 
 
@@ -244,11 +223,11 @@ def _preview_url(screen: Screen, data_import: DataImport, page: str = "preview")
 # --- pages ------------------------------------------------------------------------
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, uuid, kind: str) -> HttpResponse:
     screen = SCREENS[kind]
-    programme = _programme_or_deny(request, uuid)
+    programme = access.programme_or_deny(request.user, uuid)
     posted = request.method == "POST"
     form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
@@ -276,7 +255,7 @@ def upload(request: HttpRequest, uuid, kind: str) -> HttpResponse:
     return render(request, "duos/import_upload.html", context, status=400 if form.errors else 200)
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 @require_GET
 def preview(request: HttpRequest, uuid, kind: str, import_uuid=None) -> HttpResponse:
     screen = SCREENS[kind]
@@ -335,7 +314,7 @@ def _total(summary: dict, groups: tuple[str, ...], key: str) -> int:
     return sum(summary.get(group, {}).get(key, 0) for group in groups)
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 @require_POST
 def confirm(request: HttpRequest, uuid, kind: str, import_uuid=None) -> HttpResponse:
     screen = SCREENS[kind]
@@ -355,9 +334,9 @@ def confirm(request: HttpRequest, uuid, kind: str, import_uuid=None) -> HttpResp
     return back
 
 
-@login_required
+@role_required(Role.COORDINATOR)
 @require_GET
 def template(request: HttpRequest, uuid, kind: str, fmt: str) -> HttpResponse:
     screen = SCREENS[kind]
-    _programme_or_deny(request, uuid)
+    access.programme_or_deny(request.user, uuid)
     return table_response(filename=screen.template_file, fmt=fmt, **screen.importer.template())
