@@ -190,6 +190,9 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 600
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# No "you have no account" e-mails to addresses that have none (they pointed
+# to a closed sign-up page and could be sent to anyone).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # An invited person sets their password and lands signed in.
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 # Invitation and reset links die when the person's access is revoked.

@@ -42,6 +42,8 @@ def _set_status(person: Mentee | Mentor, status: str, **fields) -> None:
 
 
 def _send_confirmation(person: Mentee | Mentor) -> None:
+    """Only our own words: anyone can type any address into the public form, so
+    the e-mail carries nothing the sender chose (not even the name typed in)."""
     with translation.override(person.contact_language):
         body = render_to_string(
             "duos/email/application_received.txt",
