@@ -77,7 +77,12 @@ def send_task_on_commit(
                     app.loader.import_default_modules()
                 app.tasks[name].apply(kwargs=kwargs)
             else:
-                app.send_task(name, kwargs=kwargs, countdown=countdown or None)
+                # Fire and forget: with a result backend configured, Celery
+                # would otherwise subscribe to the result at once, and with
+                # Redis down that reconnects for ~20 s inside the request.
+                app.send_task(
+                    name, kwargs=kwargs, countdown=countdown or None, ignore_result=True
+                )
         except Exception:
             if key:
                 cache.delete(key)
