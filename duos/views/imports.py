@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -206,7 +206,10 @@ def _import_or_deny(request: HttpRequest, kind: str, uuid, import_uuid=None) -> 
     uploads = access.imports_for(request.user).filter(kind=kind)
     if import_uuid is not None:
         programme = access.programme_or_deny(request.user, uuid)
-        uploads, uuid = uploads.filter(programme=programme), import_uuid
+        return get_object_or_404(
+            uploads.filter(programme=programme).select_related("programme", "uploaded_by"),
+            uuid=import_uuid,
+        )
     return access.object_or_deny(
         request.user, uploads.select_related("programme", "uploaded_by"), uuid=uuid
     )

@@ -45,6 +45,7 @@ def test_a_burst_of_500_changes_gives_at_most_5_recomputes(
     programme = ProgrammeFactory()
     duos = DuoFactory.create_batch(25, programme=programme, ended=True)
     statuses = ["employed", "training", "still_searching", "internship"]
+    started = time.monotonic()
     for i in range(500):  # 500 separate transactions (autocommit)
         duo = duos[i % len(duos)]
         outcome_record(None, duo=duo, point="exit", status=statuses[i % 4], source="coordinator")
@@ -55,8 +56,11 @@ def test_a_burst_of_500_changes_gives_at_most_5_recomputes(
             and s.rows[0]["counts"]["employed"] == expected_employed
         )
     )
+    burst = time.monotonic() - started
     time.sleep(2)  # let any straggler run
-    assert 1 <= programme.rate_snapshots.count() <= 5
+    # One run per delay window at most (5 when the burst takes under 20 s, as
+    # on an idle machine; a loaded one takes longer, and gets as many windows).
+    assert 1 <= programme.rate_snapshots.count() <= max(5, int(burst // 5) + 2)
 
 
 def test_broker_down_saving_succeeds_and_the_nightly_job_catches_up(
