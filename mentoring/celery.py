@@ -4,6 +4,7 @@ import logging
 import os
 
 from celery import Celery
+from celery.signals import task_postrun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
 
@@ -12,6 +13,22 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 logger = logging.getLogger(__name__)
+
+
+@task_postrun.connect
+def _record_beat_job(sender=None, state=None, **_kwargs) -> None:
+    """The last successful run of each beat job, for /healthz."""
+    from django.conf import settings
+
+    name = getattr(sender, "name", "")
+    beat = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    if state == "SUCCESS" and name in beat:
+        from mentoring.health import record_job_run
+
+        try:
+            record_job_run(name)
+        except Exception:
+            logger.exception("Could not record the run of %s", name)
 
 
 @app.task(name="mentoring.ping")
@@ -80,9 +97,7 @@ def send_task_on_commit(
                 # Fire and forget: with a result backend configured, Celery
                 # would otherwise subscribe to the result at once, and with
                 # Redis down that reconnects for ~20 s inside the request.
-                app.send_task(
-                    name, kwargs=kwargs, countdown=countdown or None, ignore_result=True
-                )
+                app.send_task(name, kwargs=kwargs, countdown=countdown or None, ignore_result=True)
         except Exception:
             if key:
                 cache.delete(key)

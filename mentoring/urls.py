@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("", include("duos.urls")),
     path("", include("programmes.urls")),
     path("", include("reporting.urls")),
