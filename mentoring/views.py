@@ -7,7 +7,7 @@ from duos import access as duo_access
 from duos import selectors as duo_selectors
 from duos.forms import meeting_form_for
 from duos.models import Duo
-from programmes.access import programmes_for, roles_of
+from programmes.access import programmes_for, public, roles_of
 from programmes.models import Role
 from programmes.selectors import programmes_with_operator
 from reporting.selectors import headlines_for
@@ -41,6 +41,7 @@ def _mentor(user, context: dict) -> None:
     context["mentor_proposals"] = duo_selectors.mentor_proposals(user)
 
 
+@public
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "landing.html")

@@ -117,6 +117,16 @@ def has_role(user, roles: Iterable[str]) -> bool:
     return any(_EXTRA_ROLES[name](user) for name in roles & _EXTRA_ROLES.keys())
 
 
+def public(view):
+    """The other declaration: a page anyone reaches without signing in (the
+    landing page, the public application forms and their thank-you page, the
+    follow-up answer reached from an e-mail). It changes nothing in the view; it
+    says, as ``role_required`` does for the others, that its audience was
+    decided (tests/test_url_matrix.py fails on a view that declares neither)."""
+    view.public = True
+    return view
+
+
 def role_required(*roles: str):
     """The one decorator views declare their audience with: anonymous users go
     to sign-in; a signed-in user holding none of ``roles`` gets 403 (the same

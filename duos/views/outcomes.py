@@ -32,7 +32,7 @@ from duos import access, selectors, services
 from duos.models import ContractType, Duo, Outcome, OutcomeSource, contract_problem
 from duos.services import follow_up
 from duos.views.common import add_errors, messages_from
-from programmes.access import role_required
+from programmes.access import public, role_required
 from programmes.forms import choose_one
 from programmes.models import Role
 from programmes.validators import TEXT_LIMIT
@@ -312,6 +312,7 @@ def _private(response: HttpResponse, language: str) -> HttpResponse:
     return response
 
 
+@public
 @never_cache
 @require_http_methods(["GET", "POST"])
 def follow_up_answer(request: HttpRequest, token: str) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from duos.forms import MenteeApplicationForm, MentorApplicationForm
 from duos.services import intake
 from programmes import ratelimit
+from programmes.access import public
 from programmes.models import Programme
 
 FORMS = {"mentee": MenteeApplicationForm, "mentor": MentorApplicationForm}
@@ -28,6 +29,7 @@ def _limit_key(request: HttpRequest) -> str:
     return f"apply:{_client_address(request)}"
 
 
+@public
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     if kind not in FORMS:
@@ -67,6 +69,7 @@ def apply(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     )
 
 
+@public
 def apply_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     return render(request, "duos/apply_thanks.html", {"programme": programme})
