@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -190,6 +191,15 @@ def test_coach_digest_lists_their_silent_duos(world, mailoutbox):
     assert workspace.send_coach_digests() == 1
     assert mailoutbox[0].to == [world.coach.email]
     assert world.duo.mentee.first_name in mailoutbox[0].body
+
+
+def test_the_coach_digest_goes_once_a_day_however_often_the_job_runs(world, mailoutbox):
+    cache.clear()
+    today = timezone.localdate()
+    assert workspace.send_coach_digests(today) == 1
+    assert workspace.send_coach_digests(today) == 0  # a retry, a beat restart
+    assert len(mailoutbox) == 1
+    assert workspace.send_coach_digests(today + dt.timedelta(days=1)) == 1  # the next day
 
 
 def test_follow_up_to_do_on_the_coordinators_home(client, world):
