@@ -80,3 +80,13 @@ class World:
 @pytest.fixture
 def world(db):
     return World()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: limits, coalescing keys and the
+    coach digest's once-a-day marks must not leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
