@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from mentoring.celery import app
+from programmes.access import public
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ def _jobs() -> dict[str, str | None]:
     return {name: found.get(JOB_KEY.format(name)) for name in names}
 
 
+@public
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     database = _database()
