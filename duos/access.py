@@ -223,6 +223,13 @@ def person_or_deny(user, model: type[Mentee] | type[Mentor], uuid) -> Mentee | M
     return object_or_deny(user, scoped(user).select_related("programme"), uuid=uuid)
 
 
+def sees_trail(user, person: Mentee | Mentor) -> bool:
+    """Who saw a person's record and how it changed (the access trail and the
+    change history): only the coordinators of the person's programme. Nobody
+    else, whatever else they see of the person."""
+    return _signed_in(user) and coordinated_programmes(user).filter(pk=person.programme_id).exists()
+
+
 # --- one duo -----------------------------------------------------------------------
 
 

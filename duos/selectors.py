@@ -6,7 +6,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from auditlog.models import LogEntry
 from dateutil.relativedelta import relativedelta
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     Count,
     Exists,
@@ -34,7 +37,11 @@ from duos.models import (
     Mentee,
     Mentor,
     Outcome,
+    PairingExclusion,
+    PersonAccess,
     PipelineStatus,
+    Screening,
+    TrainingAttendance,
 )
 from programmes.access import coordinated_programmes
 from programmes.models import Programme
@@ -363,3 +370,65 @@ def mentor_progress(duo: Duo, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     week = (today - duo.started_on).days // 7 + 1 if duo.started_on else 0
     return {"week": max(week, 1), "of": duo.programme.duo_length_weeks}
+
+
+# --- who saw whom, who changed what (only for ``access.sees_trail``) ---------------
+
+TRAIL_LENGTH = 50
+
+
+def person_trail(person: Mentee | Mentor, *, limit: int = TRAIL_LENGTH) -> list[PersonAccess]:
+    """The latest views and downloads of a person's record: who, when, what, where from."""
+    return list(
+        person.access_trail.select_related("user", "export", "duo").order_by("-at", "-pk")[:limit]
+    )
+
+
+@dataclass
+class Change:
+    at: dt.datetime
+    actor: object  # the user, or None for a background job
+    action: str
+    subject: str  # what kind of row: the person, a screening, …
+    fields: list[str]  # the changed fields' names (never their values)
+
+
+def person_changes(person: Mentee | Mentor, *, limit: int = TRAIL_LENGTH) -> list[Change]:
+    """The change history (django-auditlog) of a person's rows: their record,
+    intake interviews, declared exclusions and training attendance. One query
+    (and one for the content types, cached after)."""
+    kinds = ContentType.objects.get_for_models(
+        type(person), Screening, PairingExclusion, TrainingAttendance
+    )
+    rows = Q(content_type=kinds[type(person)], object_id=person.pk)
+    rows |= Q(content_type=kinds[Screening], object_id__in=person.screenings.values("pk"))
+    rows |= Q(content_type=kinds[PairingExclusion], object_id__in=person.exclusions.values("pk"))
+    if isinstance(person, Mentor):
+        rows |= Q(
+            content_type=kinds[TrainingAttendance], object_id__in=person.attendance.values("pk")
+        )
+    entries = (
+        LogEntry.objects.filter(rows)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")[:limit]
+    )
+    changes = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        fields = []
+        if entry.action == LogEntry.Action.UPDATE and model is not None:
+            for name in entry.changes_dict:
+                try:
+                    fields.append(str(model._meta.get_field(name).verbose_name))
+                except FieldDoesNotExist:
+                    fields.append(name)
+        changes.append(
+            Change(
+                at=entry.timestamp,
+                actor=entry.actor,
+                action=entry.get_action_display(),
+                subject=str(model._meta.verbose_name) if model is not None else "",
+                fields=fields,
+            )
+        )
+    return changes

@@ -7,7 +7,7 @@ from celery import shared_task
 from duos import services
 from duos.matching.runs import run_execute
 from duos.models import MatchingRun
-from duos.services import follow_up, workspace
+from duos.services import follow_up, trail, workspace
 
 logger = logging.getLogger(__name__)
 
@@ -45,3 +45,9 @@ def send_follow_up_requests() -> int:
 @shared_task(name="duos.start_agreed_proposals", time_limit=600, soft_time_limit=540)
 def start_agreed_proposals() -> int:
     return services.start_agreed_proposals()
+
+
+@shared_task(name="duos.prune_access_trail", time_limit=600, soft_time_limit=540)
+def prune_access_trail() -> dict:
+    """Nightly: the trail of views and exports kept no longer than its programme's retention."""
+    return trail.trail_prune()

@@ -310,6 +310,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "duos.send_follow_up_requests",
         "schedule": crontab(hour=10, minute=0),
     },
+    # The trail of views and exports, kept no longer than each programme's retention.
+    "prune-access-trail": {
+        "task": "duos.prune_access_trail",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # --- logging ------------------------------------------------------------------------------------

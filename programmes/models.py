@@ -335,6 +335,9 @@ class AccessRecord(models.Model):
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     fmt = models.CharField(_("format"), max_length=8, blank=True)
+    # Where from: REMOTE_ADDR as the server set it, and the browser (truncated).
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-at"]

@@ -169,9 +169,19 @@ def membership_revoke(
 
 
 def access_record(
-    actor, *, what: str, programme: Programme | None, filters: dict, rows: int, fmt: str
+    actor,
+    *,
+    what: str,
+    programme: Programme | None,
+    filters: dict,
+    rows: int,
+    fmt: str,
+    ip: str | None = None,
+    user_agent: str = "",
 ):
-    """Leave a trace of an export (our own log: django-auditlog records writes only)."""
+    """Leave a trace of an export (our own log: django-auditlog records writes only).
+
+    ``ip`` and ``user_agent``: where from (REMOTE_ADDR as the server set it, the browser)."""
     return AccessRecord.objects.create(
         user=actor if getattr(actor, "pk", None) else None,
         what=what,
@@ -179,4 +189,6 @@ def access_record(
         filters={k: v for k, v in filters.items() if k not in ("csrfmiddlewaretoken",)},
         rows=rows,
         fmt=fmt,
+        ip=ip,
+        user_agent=user_agent[: AccessRecord._meta.get_field("user_agent").max_length],
     )

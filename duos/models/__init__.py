@@ -40,3 +40,4 @@ from duos.models.participants import (  # noqa: F401
     TrainingAttendance,
     TrainingSession,
 )
+from duos.models.trail import AccessKind, PersonAccess  # noqa: F401

@@ -147,6 +147,8 @@ def participant_merge(
         keep.languages = sorted(set(keep.languages) | set(duplicate.languages))
         keep.sectors = sorted(set(keep.sectors) | set(duplicate.sectors))
         duplicate.screenings.update(**{type(keep).__name__.lower(): keep})
+        # Who saw the duplicate saw this person: their trail follows.
+        duplicate.access_trail.update(**{type(keep).__name__.lower(): keep})
         duplicate.delete()
         keep.save()
         return keep

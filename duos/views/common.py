@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from duos.models import Duo, Mentee, Mentor
+from duos.services import trail
 from programmes.models import AccessRecord
 from programmes.services import access_record
 
@@ -20,11 +21,13 @@ KINDS = {"mentee": Mentee, "mentor": Mentor}
 
 def filtered_list(request, *, filterset, template: str, export, decorate=list):
     """A FilterSet over an already-scoped queryset: a page of it, or the whole
-    filtered list as CSV/XLSX (the export is logged)."""
+    filtered list as CSV/XLSX (the export is logged: its filters, and the
+    people in it when it is small, ``duos.services.trail``)."""
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx") and filterset.is_valid():
         programme = filterset.form.cleaned_data.get("programme")
-        access_record(
+        where = trail.Where.of(request)
+        record = access_record(
             request.user,
             what=AccessRecord.What.PARTICIPANT_EXPORT,
             programme=programme,
@@ -34,7 +37,11 @@ def filtered_list(request, *, filterset, template: str, export, decorate=list):
             },
             rows=filterset.qs.count(),
             fmt=fmt,
+            ip=where.ip,
+            user_agent=where.user_agent,
         )
+        # A small export also names its people in their trail.
+        trail.export_logged(request.user, record=record, queryset=filterset.qs, where=where)
         return export(filterset.qs, fmt)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = decorate(page.object_list)

@@ -16,6 +16,7 @@ from duos.forms import (
     IntroductionForm,
     meeting_form_for,
 )
+from duos.services import trail
 from duos.views.common import PAGE_SIZE, filtered_list
 from programmes.access import coaches_of, coordinated_programmes, role_required
 from programmes.exports import table_response
@@ -47,6 +48,7 @@ def duo_detail(request: HttpRequest, uuid) -> HttpResponse:
     duo, view = access.duo_or_deny(
         request.user, uuid, queryset=selectors.with_last_contact(access.duos_for(request.user))
     )
+    trail.duo_viewed(request.user, duo=duo, where=trail.Where.of(request))
     duo.health = selectors.duo_health(duo) if view.support or view.mentor else None
     context = {
         "duo": duo,

@@ -21,7 +21,7 @@ from duos.forms import (
     WithdrawForm,
 )
 from duos.models import Mentor, PipelineStatus
-from duos.services import intake
+from duos.services import intake, trail
 from duos.views.common import KINDS, add_errors, filtered_list, messages_from
 from programmes.access import role_required
 from programmes.exports import table_response
@@ -59,7 +59,11 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def person_detail(request: HttpRequest, kind: str, uuid) -> HttpResponse:
     person = access.person_or_deny(request.user, KINDS[kind], uuid)
+    trail.person_viewed(request.user, person=person, where=trail.Where.of(request))
     context = selectors.person_history(person)
+    if access.sees_trail(request.user, person):
+        context["trail"] = selectors.person_trail(person)
+        context["changes"] = selectors.person_changes(person)
     context.update(
         {
             "person": person,
