@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
-os.environ.setdefault("SECRET_KEY", "bench")
-os.environ.setdefault("RESEARCH_ID_KEY", "bench")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-any-real-site")
+os.environ.setdefault("RESEARCH_ID_KEY", "bench-only-research-key-not-for-any-export")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 import environ  # noqa: E402

@@ -73,6 +73,22 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
 
+# Outside DEBUG a short key is refused: it signs sessions, password-reset and
+# invitation links (SECRET_KEY) and keys the research ids (RESEARCH_ID_KEY).
+MIN_KEY_LENGTH = 32
+_NEW_KEY = 'python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+
+
+def require_long_key(name: str, value: str) -> None:
+    if not DEBUG and len(value) < MIN_KEY_LENGTH:
+        raise ImproperlyConfigured(
+            f"{name} is {len(value)} characters long: at least {MIN_KEY_LENGTH} are required "
+            f"when DEBUG is off. Generate one with: {_NEW_KEY}"
+        )
+
+
+require_long_key("SECRET_KEY", SECRET_KEY)
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -86,6 +102,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "csp",
     "django_filters",
     "django_htmx",
     "auditlog",
@@ -97,11 +114,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise: static files get neither the CSP nor no-store.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mentoring.security.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -244,14 +264,37 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Duo <noreply@duo.inva
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- security behind a proxy ----------------------------------------------------------------
+# The proxy must set (not pass on) X-Forwarded-Proto. A load test over plain
+# HTTP on loopback sends "X-Forwarded-Proto: https" instead of being redirected.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# HSTS: a year by default in production; 0 turns it off.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere,
+# so no 'unsafe-inline'; scripts, styles and fonts from this site only. Images
+# also as data: URIs (the empty favicon, allauth's TOTP QR code).
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_NONE],
+        "frame-ancestors": [_NONE],
+        "form-action": [_SELF],
+    }
+}
 
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -284,6 +327,7 @@ if not RESEARCH_ID_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("RESEARCH_ID_KEY is required when DEBUG is off.")
     RESEARCH_ID_KEY = "local-development-research-key"
+require_long_key("RESEARCH_ID_KEY", RESEARCH_ID_KEY)
 
 # A change of a duo's ending or an outcome recomputes the programme's figures
 # this many seconds later; changes meanwhile join the same run.

@@ -4,8 +4,8 @@ CI runs this suite on PostgreSQL and Redis."""
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
-os.environ.setdefault("RESEARCH_ID_KEY", "tests-only-research-key")
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-any-real-site-0123456789")
+os.environ.setdefault("RESEARCH_ID_KEY", "tests-only-research-key-not-for-any-real-export-0123")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 

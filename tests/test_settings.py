@@ -56,7 +56,9 @@ def test_embedded_default_is_sqlite():
 
 
 def test_postgres_url_is_accepted():
-    result = _load_settings(DEBUG="0", SECRET_KEY="x", DATABASE_URL="postgres://u:p@db:5432/duo")
+    result = _load_settings(
+        DEBUG="0", SECRET_KEY="x" * 50, DATABASE_URL="postgres://u:p@db:5432/duo"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.db.backends.postgresql"
 
