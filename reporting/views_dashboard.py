@@ -22,7 +22,7 @@ from programmes.services import access_record
 from .dashboard import Period, chart_bars, dashboard
 from .models import RateSnapshot
 from .rates import GROUPS, STATUSES, last_duos
-from .research_export import research_rows
+from .research_export import build_export, export_response
 
 DASHBOARD_ROLES = [Role.COORDINATOR, Role.FUNDER, Role.EVALUATOR]
 
@@ -141,18 +141,20 @@ def drill_down(request: HttpRequest, uuid) -> HttpResponse:
 
 @role_required(Role.EVALUATOR, Role.COORDINATOR)
 def research_export(request: HttpRequest, uuid) -> HttpResponse:
-    """Evaluators (granted the programme) and its coordinators: the pseudonymised
-    duo-level export, logged."""
+    """Evaluators (granted the programme) and its coordinators: the pseudonymised,
+    k-anonymous duo-level export with its codebook and method, logged. CSV comes
+    as a ZIP (data.csv, codebook.csv, method.csv, README.txt); Excel as one
+    workbook (sheets data, codebook, method)."""
     allowed = programmes_for(request.user, [Role.EVALUATOR, Role.COORDINATOR])
     programme = get_or_deny(allowed=allowed, related=related_programmes(request.user), uuid=uuid)
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    table = research_rows(programme=programme)
+    export = build_export(programme=programme)
     access_record(
         request.user,
         what=AccessRecord.What.RESEARCH_EXPORT,
         programme=programme,
         filters=request.GET.dict(),
-        rows=len(table["rows"]),
+        rows=len(export.rows),
         fmt=fmt,
     )
-    return table_response(**table, filename=f"{programme.slug}-research", fmt=fmt)
+    return export_response(export, fmt=fmt)
