@@ -12,7 +12,15 @@ from duos.services import follow_up, trail, workspace
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="duos.run_matching", time_limit=600, soft_time_limit=540)
+# Idempotent (a finished run is left alone; an unfinished one is solved again and
+# its drafts replaced in one transaction): a killed worker gives the message back.
+@shared_task(
+    name="duos.run_matching",
+    time_limit=600,
+    soft_time_limit=540,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
 def run_matching(run_id: int) -> dict:
     try:
         run = run_execute(run_id)

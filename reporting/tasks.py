@@ -14,6 +14,10 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     name="reporting.recompute_programme",
+    # Idempotent (a new version equal to the last): a worker killed mid-way
+    # gives the message back to the broker instead of losing it.
+    acks_late=True,
+    reject_on_worker_lost=True,
     autoretry_for=(Exception,),
     retry_backoff=5,
     retry_kwargs={"max_retries": 3},
@@ -36,6 +40,10 @@ def recompute_all() -> int:
     """The nightly catch-up: whatever a down broker lost is recomputed here."""
     count = 0
     for programme in Programme.objects.order_by("pk"):
-        snapshot_compute(programme=programme, trigger="nightly")
+        try:
+            snapshot_compute(programme=programme, trigger="nightly")
+        except Exception:  # one programme's failure must not stop the others
+            logger.exception("Nightly recompute of %s failed", programme.slug)
+            continue
         count += 1
     return count

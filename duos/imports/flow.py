@@ -13,12 +13,13 @@ and applied once.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,8 @@ from duos.imports.rows import (
 )
 from duos.models import DataImport
 from programmes.models import Programme
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,12 @@ def import_apply(
         # A record with one of these keys was written meanwhile, by someone else.
         raise ImportRejected(
             [_("The records changed while importing; nothing was written. Try again.")]
+        ) from None
+    except (OperationalError, InterfaceError):
+        # The database went away mid-import: the transaction rolled back.
+        logger.exception("Import of %s into %s interrupted", filename, programme.slug)
+        raise ImportRejected(
+            [_("The database could not be reached; nothing was written. Try again.")]
         ) from None
     return preview.summary()
 
