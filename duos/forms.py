@@ -164,6 +164,26 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
+class ConsentWithdrawForm(forms.Form):
+    """Which consent the person withdrew; ``confirmed`` is the second step."""
+
+    scope = forms.ChoiceField(label=_("The person withdrew"), widget=forms.RadioSelect)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("all", _("their whole consent: erase their data (keeping the figures)"))]
+        if isinstance(person, Mentee):
+            choices.insert(
+                0,
+                (
+                    "special",
+                    _("their consent to special-category data (migration background, disability)"),
+                ),
+            )
+        self.fields["scope"].choices = choices
+
+
 class TrainingSessionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)

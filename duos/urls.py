@@ -7,6 +7,7 @@ from duos.views import outcomes as views_outcomes
 from duos.views import people as views_intake
 from duos.views import programme as views_programme
 from duos.views import public as views_public
+from duos.views import rights as views_rights
 from duos.views import workspace as views_workspace
 
 app_name = "duos"
@@ -78,6 +79,25 @@ for kind in ("mentee", "mentor"):
             views_intake.person_merge,
             {"kind": kind},
             name=f"{kind}_merge",
+        ),
+        # GDPR rights (issue 14): subject access and consent withdrawal.
+        path(
+            f"{kind}s/<uuid:uuid>/data/",
+            views_rights.person_data,
+            {"kind": kind},
+            name=f"{kind}_data",
+        ),
+        path(
+            f"{kind}s/<uuid:uuid>/data.json",
+            views_rights.person_data_json,
+            {"kind": kind},
+            name=f"{kind}_data_json",
+        ),
+        path(
+            f"{kind}s/<uuid:uuid>/consent/",
+            views_rights.person_consent,
+            {"kind": kind},
+            name=f"{kind}_consent",
         ),
     ]
 
