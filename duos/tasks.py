@@ -7,7 +7,7 @@ from celery import shared_task
 from duos import services
 from duos.matching.runs import run_execute
 from duos.models import MatchingRun
-from duos.services import follow_up, trail, workspace
+from duos.services import follow_up, retention, trail, workspace
 
 logger = logging.getLogger(__name__)
 
@@ -59,3 +59,13 @@ def start_agreed_proposals() -> int:
 def prune_access_trail() -> dict:
     """Nightly: the trail of views and exports kept no longer than its programme's retention."""
     return trail.trail_prune()
+
+
+@shared_task(name="duos.apply_retention", time_limit=1800, soft_time_limit=1740)
+def apply_retention() -> dict:
+    """Nightly: participants past their programme's retention erased; uploaded
+    files' content deleted after 30 days."""
+    return {
+        "erased": retention.erase_past_retention(),
+        "uploads": retention.upload_content_prune(),
+    }

@@ -359,6 +359,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "duos.prune_access_trail",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Participants past their programme's retention erased; upload content after 30 days.
+    "apply-retention": {
+        "task": "duos.apply_retention",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 # --- logging ------------------------------------------------------------------------------------
