@@ -44,6 +44,7 @@ from duos.models import (
     Mentor,
     Outcome,
     PairingExclusion,
+    PersonAccess,
     Screening,
     TrainingAttendance,
 )
@@ -51,8 +52,10 @@ from programmes.models import AccessRecord
 
 # What stands in a required text field whose content was erased.
 ERASED = "[erased]"
-# Needles shorter than this are not searched for in other rows (too many false hits).
+# Values shorter than this are not searched for in other rows (too many false hits).
 MIN_NEEDLE = 4
+# Texts shorter than this ("ok", "Going well") are not searched for in other people's rows.
+MIN_TEXT = 12
 
 # The participant's fields emptied by erasure, with their empty value.
 PERSON_BLANKS = {
@@ -102,36 +105,46 @@ def participant_erase(actor, *, person: Mentee | Mentor) -> Mentee | Mentor:
     model = type(person)
     with transaction.atomic(), set_actor(actor):
         person = model.objects.select_for_update().get(pk=person.pk)
-        needles = _needles(person)
+        strong, all_values = _needles(person)
         refs = [r for r in (person.ref, getattr(person, "jobseeker_ref", "")) if r]
         objects = _related_objects(person)
+        exports = _exports_of(person)
         _erase_person(person)
         _erase_related(person)
         _detach_account(person)
-        _erase_imports(person.programme_id, refs, needles)
-        _erase_history(objects, needles)
-        _scrub_json_rows(AccessRecord.objects.all(), "filters", needles)
+        _erase_imports(person.programme_id, refs, strong)
+        _erase_history(objects, strong, all_values)
+        _scrub_json_rows(AccessRecord.objects.all(), "filters", strong)
+        _scrub_json_rows(AccessRecord.objects.filter(pk__in=exports), "filters", all_values)
         return person
+
+
+def _exports_of(person: Mentee | Mentor) -> list[int]:
+    """The exports the trail says they were in (a search for their name, say)."""
+    rows = PersonAccess.objects.filter(**{_side(person): person}, export__isnull=False)
+    return list(rows.values_list("export_id", flat=True))
 
 
 # --- what to look for ----------------------------------------------------------------
 
 
-def _needles(person: Mentee | Mentor) -> list[str]:
-    """The erased values as they may have been copied elsewhere: the name, the
-    contacts and the texts."""
-    values = [
-        f"{person.first_name} {person.last_name}".strip(),
-        person.first_name,
-        person.last_name,
-        person.email,
-        person.phone,
-        person.motivation,
-        person.withdrawal_reason,
-        getattr(person, "jobseeker_ref", ""),
-    ]
+def _needles(person: Mentee | Mentor) -> tuple[list[str], list[str]]:
+    """The erased values as they may have been copied elsewhere: ``strong``
+    ones (the full name, the contacts, the texts) are looked for everywhere;
+    the name's parts only where the rows are known to be about the person (a
+    "Peeters" elsewhere is somebody else)."""
+    full = f"{person.first_name} {person.last_name}".strip()
+    strong = [person.email, person.phone, getattr(person, "jobseeker_ref", "")]
+    strong += [full] if " " in full else []
+    texts = [person.motivation, person.withdrawal_reason]
     for model, field in _TEXTS:
-        values += _texts_of(person, model, field)
+        texts += _texts_of(person, model, field)
+    strong += [t for t in texts if len(t.strip()) >= MIN_TEXT]
+    parts = [full, person.first_name, person.last_name]
+    return _distinct(strong), _distinct(strong + parts)
+
+
+def _distinct(values: list[str]) -> list[str]:
     found = {v.strip() for v in values if v and len(v.strip()) >= MIN_NEEDLE}
     return sorted(found, key=len, reverse=True)
 
@@ -153,9 +166,13 @@ def _texts_of(person, model: type[Model], field: str) -> list[str]:
     return list(model.objects.filter(_of(person, model)).values_list(field, flat=True))
 
 
+def _side(person: Mentee | Mentor) -> str:
+    return "mentee" if isinstance(person, Mentee) else "mentor"
+
+
 def _of(person: Mentee | Mentor, model: type[Model]) -> Q:
     """The rows of ``model`` about ``person``."""
-    side = "mentee" if isinstance(person, Mentee) else "mentor"
+    side = _side(person)
     if model in (Screening, PairingExclusion, TrainingAttendance):
         return Q(**{side: person})
     if model is Duo:
@@ -239,7 +256,9 @@ def _detach_account(person: Mentee | Mentor) -> None:
 # --- the change history and other copies ----------------------------------------------
 
 
-def _erase_history(objects: list[tuple[type[Model], list[str]]], needles: list[str]) -> None:
+def _erase_history(
+    objects: list[tuple[type[Model], list[str]]], needles: list[str], all_values: list[str]
+) -> None:
     """django-auditlog's entries of the erased objects lose the erased values
     and show the pseudonymous name; any other entry (and the admin's log)
     naming them loses the name."""
@@ -254,7 +273,7 @@ def _erase_history(objects: list[tuple[type[Model], list[str]]], needles: list[s
             entry.changes = _without_fields(entry.changes)
             entry.changes_text = ""
             entry.serialized_data = None
-            entry.additional_data = _scrub(entry.additional_data, needles)
+            entry.additional_data = _scrub(entry.additional_data, all_values)
             entry.save(
                 update_fields=[
                     "object_repr",

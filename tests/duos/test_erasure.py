@@ -237,3 +237,25 @@ def test_erasing_a_mentor_empties_their_own_account():
     user = get_user_model().objects.get(pk=user.pk)
     assert not user.is_active and not user.email and not user.has_usable_password()
     assert _found_anywhere(["mentor.glorp@example.invalid", "Glorp"]) == []
+
+
+@pytest.mark.django_db
+def test_erasure_leaves_a_namesake_alone():
+    from auditlog.models import LogEntry
+
+    from tests.factories import MenteeFactory
+
+    programme = ProgrammeFactory()
+    coordinator = UserFactory()
+    mentee = _person_with_everything(programme, coordinator)
+    with set_actor(coordinator):
+        namesake = MenteeFactory(programme=programme, first_name=NAME[0], last_name="Otherwise")
+    record = AccessRecord.objects.create(
+        user=coordinator, what="participant_export", programme=programme, filters={"q": NAME[0]}
+    )
+    erasure.participant_erase(coordinator, person=mentee)
+    namesake.refresh_from_db()
+    assert namesake.first_name == NAME[0]
+    assert LogEntry.objects.get_for_object(namesake).get().object_repr == f"{NAME[0]} Otherwise"
+    record.refresh_from_db()
+    assert record.filters == {"q": NAME[0]}  # not an export the trail puts them in
