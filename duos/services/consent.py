@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from duos.models import Mentee, Mentor, PipelineStatus
+from duos.models import Mentee, Mentor, PipelineStatus, Screening
 from duos.services.erasure import participant_erase
 from duos.services.intake import SPECIAL_FIELDS, participant_withdraw
 
@@ -41,7 +41,16 @@ def special_consent_withdraw(actor, *, person: Mentee | Mentor) -> Mentee | Ment
             setattr(person, name, None)
         person.special_consent_at = None
         person.save(update_fields=[*SPECIAL_FIELDS, "special_consent_at", "updated_at"])
+        _forget_special_checks(person)
         return person
+
+
+def _forget_special_checks(mentee: Mentee) -> None:
+    """The intake's eligibility verdicts said the answer in words: drop those."""
+    for screening in Screening.objects.filter(mentee=mentee):
+        kept = [c for c in screening.checks if c.get("rule") not in SPECIAL_FIELDS]
+        if kept != screening.checks:
+            Screening.objects.filter(pk=screening.pk).update(checks=kept)
 
 
 def consent_withdraw(actor, *, person: Mentee | Mentor, scope: str) -> Mentee | Mentor:

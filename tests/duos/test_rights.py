@@ -37,6 +37,10 @@ def _rich(world):
         interviewed_on=duo.started_on,
         notes="Speaks three languages",
         eligible=True,
+        checks=[
+            {"rule": "age", "ok": True, "message": "Age: 24."},
+            {"rule": "migration_background", "ok": True, "message": "Migration background: yes."},
+        ],
         interviewer=world.coordinator,
     )
     MeetingFactory(duo=duo, note="Worked on the CV")
@@ -132,6 +136,7 @@ def test_special_consent_withdrawal_asks_to_confirm_then_erases_those_fields(cli
     assert mentee.migration_background is None and mentee.special_consent_at is None
     assert mentee.disability is None
     assert mentee.motivation == "Wants a warehouse job" and mentee.email  # the rest stays
+    assert [c["rule"] for c in mentee.screenings.get().checks] == ["age"]
     page = client.get(_url("detail", mentee)).content.decode()
     assert "Migration background" not in page
 
