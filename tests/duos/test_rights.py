@@ -173,3 +173,13 @@ def test_a_mentor_has_no_special_category_consent_to_withdraw(client, world):
     client.force_login(world.coordinator)
     response = client.post(_url("consent", world.mentor), {"scope": "special"})
     assert response.status_code == 400
+
+
+def test_no_export_holds_special_category_data():
+    from duos.selectors import participant_table
+    from reporting.research_export import HEADER
+
+    special = {"migration_background", "disability", "special_consent_at"}
+    for kind in ("mentee", "mentor"):
+        assert not special & set(participant_table(Mentee.objects.none(), kind=kind)["header"])
+    assert not special & set(HEADER)
