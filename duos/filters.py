@@ -83,7 +83,10 @@ class ParticipantFilter(filters.FilterSet):
 
 class MenteeFilter(ParticipantFilter):
     waiting_days = filters.NumberFilter(
-        label=_("Waiting at least (days)"), method="waiting_filter", min_value=0
+        label=_("Waiting at least (days)"),
+        method="waiting_filter",
+        min_value=0,
+        max_value=36500,  # beyond, the date would be before year 1
     )
     ordering = filters.OrderingFilter(
         label=_("Sort by"),

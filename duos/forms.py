@@ -82,7 +82,9 @@ class ApplicationForm(forms.ModelForm):
 
     def clean_postcode(self):
         postcode = self.cleaned_data["postcode"].strip()
-        if not (postcode.isdigit() and len(postcode) == 4 and postcode[0] != "0"):
+        if not (
+            postcode.isascii() and postcode.isdigit() and len(postcode) == 4 and postcode[0] != "0"
+        ):
             raise forms.ValidationError(_("A Belgian postcode has four digits, e.g. 1080."))
         return postcode
 

@@ -205,7 +205,14 @@ def pseudonymised_rows(*, programme: Programme) -> list[dict]:
     """Every started duo as a row of ``HEADER`` at the finest level (province,
     months), before k-anonymity: never shipped as such."""
     duos = list(research_duos(programme))
-    postcodes = array([int(d.mentee.postcode) if d.mentee.postcode.isdigit() else 0 for d in duos])
+    postcodes = array(
+        [
+            int(d.mentee.postcode)
+            if d.mentee.postcode.isascii() and d.mentee.postcode.isdigit()
+            else 0
+            for d in duos
+        ]
+    )
     provinces = province_of(postcodes) if duos else []
     rows = []
     for duo, code in zip(duos, provinces, strict=True):

@@ -31,10 +31,16 @@ def _programmes(request: HttpRequest):
     return programmes_for(request.user, DASHBOARD_ROLES)
 
 
+def _number(value: str, *, digits: int) -> bool:
+    """A number of at most ``digits`` ASCII digits (``int()`` takes "١٢", and the
+    database no integer of 25 digits)."""
+    return value.isascii() and value.isdigit() and len(value) <= digits
+
+
 def _period(request: HttpRequest) -> Period:
     def year(name):
         value = request.GET.get(name, "")
-        return int(value) if value.isdigit() and 1990 <= int(value) <= 2100 else None
+        return int(value) if _number(value, digits=4) and 1990 <= int(value) <= 2100 else None
 
     return Period(year("from"), year("to"))
 
@@ -121,7 +127,7 @@ def drill_down(request: HttpRequest, uuid) -> HttpResponse:
         raise PermissionDenied
     duos = last_duos(programme).select_related("mentee", "mentor").order_by("-ended_on")
     cohort = request.GET.get("cohort", "")
-    if cohort.isdigit():
+    if _number(cohort, digits=4) and int(cohort) >= 1:  # a year (year 0 does not exist)
         duos = duos.filter(cohort=int(cohort))
     if request.GET.get("denominator") == "completed":
         duos = duos.filter(end_reason__in=["completed", "goal_reached"])

@@ -89,7 +89,7 @@ def _multi_hot(rows: list[list[str]], vocabulary: list[str]) -> np.ndarray:
 
 
 def _postcode(value: str) -> int:
-    return int(value) if value.isdigit() else 0
+    return int(value) if value.isascii() and value.isdigit() else 0
 
 
 def build_side(people: list, *, today: dt.date, mentees: bool) -> matching.Side:
