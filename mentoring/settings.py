@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "csp",
     "django_filters",
     "django_htmx",
@@ -109,6 +110,7 @@ INSTALLED_APPS = [
     "programmes",
     "duos",
     "reporting",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +127,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Second factor for staff, session lifetime per role, sign out everywhere.
+    "mentoring.middleware.SignInPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
@@ -199,7 +203,9 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 # django-allauth 65: e-mail sign-in, accounts only by invitation (the adapter
 # closes sign-up), password reset by e-mail, sign-in by an e-mailed code.
-ACCOUNT_ADAPTER = "programmes.adapters.InvitationOnlyAccountAdapter"
+# Invitation only; enrolling the first authenticator app right after signing in
+# does not ask for the password again.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
@@ -207,7 +213,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 600
-ACCOUNT_SESSION_REMEMBER = None
+# No "remember me": a session's lifetime is its role's (below).
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # No "you have no account" e-mails to addresses that have none (they pointed
@@ -219,6 +227,22 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "programmes.tokens.AccessAwareTokenGenerator"
 # An invitation link is a password-set link: valid for 7 days.
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and
+# recovery codes. Coordinators, coaches, funders, evaluators and administrators
+# must use it (mentoring.middleware; the demo accounts only while DEMO_MODE is
+# on); mentors sign in with a password or an e-mailed code.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
+MFA_TOTP_ISSUER = "Duo"
+# A code from the previous or next 30 seconds is accepted too (phone clocks drift).
+MFA_TOTP_TOLERANCE = 1
+# Sessions end after this many idle seconds: staff after 8 hours, mentors after
+# 30 days (mentoring.middleware saves a signed-in session at most once a minute,
+# the equivalent of SESSION_SAVE_EVERY_REQUEST without a write per request). A
+# password change keeps only the session it was made in; "sign out everywhere"
+# ends them all.
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 8 * 3600, minimum=60)
+MENTOR_SESSION_IDLE_SECONDS = env_int("MENTOR_SESSION_IDLE_SECONDS", 30 * 24 * 3600, minimum=60)
 
 # --- i18n -------------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "nl")

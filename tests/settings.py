@@ -22,3 +22,6 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LANGUAGE_CODE = "en"
 ACCOUNT_RATE_LIMITS = False
+# Tests sign staff in with force_login; the MFA tests (tests/test_mfa.py,
+# tests/browser/test_mfa.py) turn it back on.
+MFA_REQUIRED = False

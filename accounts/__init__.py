@@ -1,0 +1,2 @@
+"""Sign-in security: two-factor authentication for staff, session lifetimes
+per role, and signing out everywhere (issue 13)."""
