@@ -1,4 +1,4 @@
-"""Sign-in policy on every request (issue 13; the rules live in accounts.policy).
+"""Sign-in policy on every request (issue 13; the rules live in programmes.signin.policy).
 
 allauth has no setting that forces a second factor, so this middleware does:
 
@@ -29,7 +29,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts import policy
+from programmes.signin import policy
 
 # Pages every signed-in person reaches, whatever the state of their second factor.
 ALWAYS_OPEN = frozenset({"account_logout", "set_language"})
@@ -83,7 +83,7 @@ class SignInPolicyMiddleware:
         if request.method == "GET":
             confirm_url += "?" + urlencode({"next": request.get_full_path()})
         return render(
-            request, "accounts/mfa_required.html", {"confirm_url": confirm_url}, status=403
+            request, "programmes/signin/mfa_required.html", {"confirm_url": confirm_url}, status=403
         )
 
 

@@ -110,7 +110,6 @@ INSTALLED_APPS = [
     "programmes",
     "duos",
     "reporting",
-    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -205,7 +204,7 @@ LOGIN_REDIRECT_URL = "home"
 # closes sign-up), password reset by e-mail, sign-in by an e-mailed code.
 # Invitation only; enrolling the first authenticator app right after signing in
 # does not ask for the password again.
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "programmes.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
@@ -215,7 +214,7 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 600
 # No "remember me": a session's lifetime is its role's (below).
 ACCOUNT_SESSION_REMEMBER = True
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {"login": "programmes.signin.forms.LoginForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # No "you have no account" e-mails to addresses that have none (they pointed

@@ -9,7 +9,6 @@ urlpatterns = [
     path("", include("duos.urls")),
     path("", include("programmes.urls")),
     path("", include("reporting.urls")),
-    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

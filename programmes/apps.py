@@ -8,3 +8,4 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit  # noqa: F401  (registers the models with auditlog)
+        from .signin import signals  # noqa: F401  (connects the sign-in receivers)

@@ -58,7 +58,7 @@ def staff(world, role):
 def test_staff_without_an_authenticator_are_sent_to_enrol(client, world, role):
     client.force_login(staff(world, role))
     enrol = reverse("mfa_activate_totp")
-    for url in (reverse("home"), reverse("duos:duo_list"), reverse("accounts:security")):
+    for url in (reverse("home"), reverse("duos:duo_list"), reverse("programmes:security")):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == enrol
@@ -99,7 +99,7 @@ def test_mentors_are_never_asked(client, world):
     client.force_login(world.mentor_user)
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert client.get(reverse("accounts:security")).status_code == 200
+    assert client.get(reverse("programmes:security")).status_code == 200
 
 
 def test_a_mentor_signs_in_by_password_alone(client, world):
@@ -178,7 +178,7 @@ def test_a_session_opened_without_the_code_opens_no_staff_page(client, world):
     for url in (
         reverse("home"),
         reverse("duos:duo_list"),
-        reverse("accounts:security"),
+        reverse("programmes:security"),
         reverse("mfa_index"),
         reverse("mfa_view_recovery_codes"),
         reverse("mfa_deactivate_totp"),
@@ -225,8 +225,8 @@ def test_demo_mode_waives_no_one_else(client, world, settings):
 
 
 def test_every_demo_staff_account_is_waived_in_demo_mode(db, settings):
-    from accounts.policy import mfa_required
     from duos.demo.accounts import ACCOUNTS
+    from programmes.signin.policy import mfa_required
 
     settings.DEMO_MODE = True
     for account in ACCOUNTS:

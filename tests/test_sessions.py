@@ -108,10 +108,10 @@ def test_a_mentors_session_ends_after_30_idle_days(world):
 def test_sign_out_everywhere_ends_every_session_of_the_person(world):
     laptop, phone = signed_in(world.coordinator), signed_in(world.coordinator)
     other = signed_in(world.coach)
-    page = laptop.get(reverse("accounts:security"))
-    assert reverse("accounts:sign_out_everywhere") in page.content.decode()
+    page = laptop.get(reverse("programmes:security"))
+    assert reverse("programmes:sign_out_everywhere") in page.content.decode()
 
-    response = laptop.post(reverse("accounts:sign_out_everywhere"))
+    response = laptop.post(reverse("programmes:sign_out_everywhere"))
     assert response.status_code == 302
     assert response["Location"] == reverse("account_login")
     assert not is_signed_in(laptop)
@@ -127,27 +127,27 @@ def test_sign_out_everywhere_also_ends_sessions_opened_otherwise(world):
     forced = Client()
     forced.force_login(world.mentor_user)
     mine = signed_in(world.mentor_user)
-    mine.post(reverse("accounts:sign_out_everywhere"))
+    mine.post(reverse("programmes:sign_out_everywhere"))
     assert not is_signed_in(forced)
 
 
 def test_sign_out_everywhere_is_a_post(world):
     client = signed_in(world.mentor_user)
-    assert client.get(reverse("accounts:sign_out_everywhere")).status_code == 405
+    assert client.get(reverse("programmes:sign_out_everywhere")).status_code == 405
     assert is_signed_in(client)
 
 
 @pytest.mark.parametrize("role", ["mentor_user", "coach", "funder"])
 def test_the_header_links_to_the_account_page(world, role):
     client = signed_in(getattr(world, role))
-    assert reverse("accounts:security") in client.get(reverse("home")).content.decode()
-    assert client.get(reverse("accounts:security")).status_code == 200
+    assert reverse("programmes:security") in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("programmes:security")).status_code == 200
 
 
 def test_a_superuser_without_a_role_has_the_django_admin_only(db):
     client = signed_in(factories.UserFactory(is_superuser=True, is_staff=True))
-    assert reverse("accounts:security") not in client.get(reverse("home")).content.decode()
-    assert client.get(reverse("accounts:security")).status_code == 403
+    assert reverse("programmes:security") not in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("programmes:security")).status_code == 403
 
 
 # --- a password change ---------------------------------------------------------------------

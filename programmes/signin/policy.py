@@ -20,9 +20,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
 from programmes.access import roles_of
-from programmes.models import Role
-
-from .models import SessionSalt
+from programmes.models import Role, SessionSalt
 
 STAFF_ROLES = frozenset({Role.COORDINATOR, Role.COACH, Role.FUNDER, Role.EVALUATOR})
 SALT_SESSION_KEY = "duo_session_salt"
@@ -66,7 +64,7 @@ def has_totp(user) -> bool:
 def session_used_mfa(request: HttpRequest) -> bool:
     """allauth records each authentication step of a session; a step with the
     method "mfa" means a TOTP or recovery code was given in this session (at
-    sign-in, on confirming access, or on enrolling: ``accounts.signals``)."""
+    sign-in, on confirming access, or on enrolling: ``programmes.signin.signals``)."""
     records = get_authentication_records(request, request.user)
     return any(record.get("method") == "mfa" for record in records)
 

@@ -15,7 +15,7 @@ from django.dispatch import receiver
 from . import policy
 
 
-@receiver(user_logged_in, dispatch_uid="accounts.session_policy_at_sign_in")
+@receiver(user_logged_in, dispatch_uid="programmes.signin.session_policy_at_sign_in")
 def session_policy_at_sign_in(sender, request, user, **kwargs) -> None:
     if request is None or not hasattr(request, "session"):
         return
@@ -24,7 +24,7 @@ def session_policy_at_sign_in(sender, request, user, **kwargs) -> None:
     policy.keep_alive(request)
 
 
-@receiver(post_save, sender=Authenticator, dispatch_uid="accounts.enrolment_counts_as_mfa")
+@receiver(post_save, sender=Authenticator, dispatch_uid="programmes.signin.enrolment_counts_as_mfa")
 def enrolment_counts_as_mfa(sender, instance, created, **kwargs) -> None:
     """On the request that enrols the app (allauth's ``authenticator_added``
     signal would come only after the commit, too late in tests)."""

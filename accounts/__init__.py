@@ -1,2 +1,0 @@
-"""Sign-in security: two-factor authentication for staff, session lifetimes
-per role, and signing out everywhere (issue 13)."""
