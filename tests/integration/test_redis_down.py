@@ -94,3 +94,17 @@ def test_the_nightly_job_brings_the_figures_up_to_date_once_redis_is_back(
         if row["cohort"] is None and row["point"] == "exit" and row["denominator"] == "started"
     )
     assert all_cohorts["counts"]["employed"] == 1
+
+
+def test_signing_in_works_with_redis_down(transactional_db, client, world, redis_down):
+    """Sign-in and its rate limits live in the database cache, not in Redis."""
+    world.coordinator.set_password("a-Long-coordinator-Passw0rd")
+    world.coordinator.save()
+    redis_down()
+    started = time.perf_counter()
+    response = client.post(
+        reverse("account_login"),
+        {"login": world.coordinator.email, "password": "a-Long-coordinator-Passw0rd"},
+    )
+    assert response.status_code == 302 and time.perf_counter() - started < 2
+    assert client.get(reverse("home")).status_code == 200
