@@ -92,6 +92,8 @@ class ApplicationForm(forms.ModelForm):
         birth_date = self.cleaned_data["birth_date"]
         if birth_date and birth_date >= timezone.localdate():
             raise forms.ValidationError(_("The birth date must be in the past."))
+        if birth_date and birth_date.year < 1900:
+            raise forms.ValidationError(_("Check the year of the birth date."))
         return birth_date
 
     @property

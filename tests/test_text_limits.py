@@ -63,3 +63,10 @@ def test_the_silence_reminders_job_survives_such_a_name(world, mailoutbox):
 )
 def test_safe_subject(raw, safe):
     assert notifications.safe_subject(raw) == safe
+
+
+def test_a_birth_date_before_1900_is_refused(client, programme):
+    url = reverse("duos:apply", args=[programme.slug, "mentee"])
+    response = client.post(url, _mentee_post(birth_date="0001-01-01"))
+    assert response.status_code == 400
+    assert "birth_date" in response.context["form"].errors
