@@ -186,9 +186,23 @@ def access_record(
         user=actor if getattr(actor, "pk", None) else None,
         what=what,
         programme=programme,
-        filters={k: v for k, v in filters.items() if k not in ("csrfmiddlewaretoken",)},
+        filters={
+            _printable(k): _printable(v)
+            for k, v in filters.items()
+            if k not in ("csrfmiddlewaretoken",)
+        },
         rows=rows,
         fmt=fmt,
         ip=ip,
-        user_agent=user_agent[: AccessRecord._meta.get_field("user_agent").max_length],
+        user_agent=_printable(user_agent)[: AccessRecord._meta.get_field("user_agent").max_length],
     )
+
+
+FILTER_VALUE_LIMIT = 200
+
+
+def _printable(value) -> str:
+    """A filter as typed in an address can hold anything, NUL included, which
+    PostgreSQL refuses in text and JSON: keep printable characters, a few hundred."""
+    text = "".join(c for c in str(value) if c.isprintable())
+    return text[:FILTER_VALUE_LIMIT]
