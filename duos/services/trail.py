@@ -40,7 +40,9 @@ class Where:
     def of(cls, request) -> Where:
         return cls(
             ip=_ip(request.META.get("REMOTE_ADDR", "")),
-            user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LIMIT],
+            user_agent="".join(
+                c for c in request.META.get("HTTP_USER_AGENT", "") if c.isprintable()
+            )[:USER_AGENT_LIMIT],
         )
 
 
