@@ -11,6 +11,7 @@ import django_filters as filters
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from duos.models import AgeBand, Duo, EndReason, Mentee, Mentor, PipelineStatus
@@ -18,6 +19,22 @@ from programmes.access import coordinated_programmes
 from programmes.models import EducationLevel
 
 CODE = re.compile(r"^[a-z0-9_]{1,40}$")
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """django-filter's, with "Name (descending)" translated when shown: its own
+    builds that label once, at import, in the default language (Dutch), so the
+    English and French screens showed "Naam (aflopend)"."""
+
+    def build_choices(self, fields, labels):
+        choices = super().build_choices(fields, labels)
+        ascending = {value: label for value, label in choices if not value.startswith("-")}
+        return [
+            (value, format_lazy(_("{} (descending)"), ascending[value[1:]]))
+            if value.startswith("-") and value not in labels
+            else (value, label)
+            for value, label in choices
+        ]
 
 
 def _programmes(request):
@@ -88,7 +105,7 @@ class MenteeFilter(ParticipantFilter):
         min_value=0,
         max_value=36500,  # beyond, the date would be before year 1
     )
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         fields=(
             ("last_name", "name"),
@@ -114,7 +131,7 @@ class MenteeFilter(ParticipantFilter):
 
 
 class MentorFilter(ParticipantFilter):
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         fields=(("last_name", "name"), ("created_at", "created"), ("status", "status")),
         field_labels={"name": _("Name"), "created": _("Applied"), "status": _("Status")},
@@ -141,7 +158,7 @@ class DuoFilter(filters.FilterSet):
     municipality = filters.CharFilter(
         label=_("Mentee's municipality"), field_name="mentee__municipality", lookup_expr="icontains"
     )
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         fields=(("started_on", "started"), ("ended_on", "ended"), ("status", "status")),
         field_labels={"started": _("Started"), "ended": _("Ended"), "status": _("Status")},

@@ -338,3 +338,14 @@ def test_every_export_leaves_an_access_record(client, world):
     assert record.user == world.coordinator and record.what == "participant_export"
     assert record.programme == world.programme and record.fmt == "csv" and record.rows == 1
     assert record.filters["status"] == "ready" and record.filters["list"] == "mentee_list"
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "never"),
+    [("en", "Name (descending)", "Naam (aflopend)"), ("fr", "Nom (décroissant)", "aflopend")],
+)
+def test_the_sort_menu_speaks_the_screen_s_language(client, world, language, shown, never):
+    client.force_login(world.coordinator)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("duos:mentee_list")).content.decode()
+    assert shown in page and never not in page
