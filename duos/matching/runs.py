@@ -134,8 +134,12 @@ def components_for(mentee: Mentee, mentor: Mentor, factors: dict, i: int, j: int
             detail = {1.0: "municipality", 0.6: "province", 0.3: "region"}.get(
                 round(float(factors[name][i, j]), 1), ""
             )
-        elif name == "waiting":
-            detail = str(waiting_days(mentee, timezone.localdate()))
+        elif name == "waiting":  # the days really waited; a re-match bonus apart
+            bonus = mentee.rematch_bonus_days
+            detail = str(waiting_days(mentee, timezone.localdate()) - bonus)
+            if bonus:
+                rows.append({"component": name, "points": points, "detail": detail, "bonus": bonus})
+                continue
         rows.append({"component": name, "points": points, "detail": detail})
     return rows
 
@@ -158,7 +162,12 @@ def explain(components: list[dict]) -> list[str]:
                 "region": _("same region"),
             }.get(detail, _("nearby")),
             "availability": _("available at the same times"),
-            "waiting": _("waited %(days)s days") % {"days": detail},
+            "waiting": (
+                _("waited %(days)s days, back after an early end (%(bonus)s days' bonus)")
+                if row.get("bonus")
+                else _("waited %(days)s days")
+            )
+            % {"days": detail, "bonus": row.get("bonus")},
             "priority": _("priority"),
         }[name]
         words.append(f"{text} +{points:g}")

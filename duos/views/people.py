@@ -77,6 +77,15 @@ def person_detail(request: HttpRequest, kind: str, uuid) -> HttpResponse:
     return render(request, "duos/person_detail.html", context)
 
 
+def _screened_message(person, kind: str) -> str:
+    """What the screening led to, in words ("… is screened: screened." said nothing)."""
+    if person.status == PipelineStatus.READY and kind == "mentee":
+        return _("%(name)s is screened and now waits for a mentor.") % {"name": person}
+    if person.status == PipelineStatus.READY:
+        return _("%(name)s is screened and available as a mentor.") % {"name": person}
+    return _("%(name)s is screened, not ready yet: see the checks below.") % {"name": person}
+
+
 @role_required(Role.COORDINATOR)
 def person_screen(request: HttpRequest, kind: str, uuid) -> HttpResponse:
     person = access.person_or_deny(request.user, KINDS[kind], uuid)
@@ -97,11 +106,7 @@ def person_screen(request: HttpRequest, kind: str, uuid) -> HttpResponse:
             add_errors(form, exc)
         else:
             person.refresh_from_db()
-            messages.success(
-                request,
-                _("%(name)s is screened: %(status)s.")
-                % {"name": person, "status": person.get_status_display().lower()},
-            )
+            messages.success(request, _screened_message(person, kind))
             return redirect(f"duos:{kind}_detail", uuid=person.uuid)
     checks = intake.checks_for(person, on=timezone.localdate())
     return render(

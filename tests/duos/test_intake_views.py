@@ -253,10 +253,14 @@ def test_screening_an_ineligible_mentee_asks_for_a_reason(client, world):
     response = client.post(url, data)
     assert response.status_code == 400
     assert "this programme takes mentees up to 29" in response.content.decode()
-    response = client.post(url, {**data, "override_reason": "Exception agreed with Actiris"})
-    assert response.status_code == 302
+    response = client.post(
+        url, {**data, "override_reason": "Exception agreed with Actiris"}, follow=True
+    )
+    assert response.redirect_chain[-1][1] == 302
     mentee.refresh_from_db()
     assert mentee.status == PipelineStatus.READY
+    # Said in words, not "… is screened: screened."
+    assert "is screened and now waits for a mentor" in response.content.decode()
 
 
 def test_withdraw_and_merge(client, world):

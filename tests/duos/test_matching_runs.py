@@ -120,3 +120,15 @@ def test_running_a_finished_run_again_changes_nothing(pool, django_capture_on_co
     before = list(run.drafts.values_list("mentee_id", "mentor_id", "score"))
     matching_runs.run_execute(run.pk)
     assert list(run.drafts.values_list("mentee_id", "mentor_id", "score")) == before
+
+
+def test_a_re_entered_mentee_is_not_said_to_have_waited_the_bonus(pool):
+    """Back in the pool today after an early end: "waited 0 days", and the bonus
+    said for what it is (it was shown as "waited 30 days" on their first day)."""
+    amina = pool["amina"]
+    amina.waiting_since = timezone.localdate()
+    amina.rematch_bonus_days = 30
+    amina.save()
+    _mentor, _score, reasons, _components = matching_runs.suggestions_for(amina)["ranked"][0]
+    waiting = [r for r in reasons if r.startswith("waited")]
+    assert waiting and waiting[0].startswith("waited 0 days, back after an early end (30 days")
