@@ -74,13 +74,15 @@ class ParticipantFilter(filters.FilterSet):
     )
 
     def search(self, queryset, name, value):
+        """A name, a full name in either order ("Chantal Renard", "Renard
+        Chantal"), a reference or an e-mail: every word must be found."""
         value = value.strip()
-        return queryset.filter(
-            Q(first_name__icontains=value)
-            | Q(last_name__icontains=value)
-            | Q(ref__iexact=value)
-            | Q(email__iexact=value)
-        )
+        exact = Q(ref__iexact=value) | Q(email__iexact=value)
+        words = value.split()[:5]
+        by_name = Q()
+        for word in words:
+            by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        return queryset.filter(exact | by_name) if words else queryset
 
     def sector_filter(self, queryset, name, value):
         return _in_json_list(queryset, "sectors", value)

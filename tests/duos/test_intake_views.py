@@ -353,3 +353,14 @@ def test_the_sort_menu_speaks_the_screen_s_language(client, world, language, sho
     client.cookies["django_language"] = language
     page = client.get(reverse("duos:mentee_list")).content.decode()
     assert shown in page and never not in page
+
+
+@pytest.mark.parametrize("typed", ["Chantal Renard", "renard chantal", "Chantal", "Renard"])
+def test_search_by_full_name(client, world, typed):
+    chantal = MenteeFactory(programme=world.programme, first_name="Chantal", last_name="Renard")
+    other = MenteeFactory(programme=world.programme, first_name="Chantal", last_name="Dubois")
+    client.force_login(world.coordinator)
+    found = list(client.get(reverse("duos:mentee_list"), {"q": typed}).context["page"])
+    assert chantal in found
+    if " " in typed:
+        assert other not in found
