@@ -194,8 +194,16 @@ class TrainingSessionForm(forms.Form):
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
 
 
+class MentorChoiceField(forms.ModelMultipleChoiceField):
+    """Namesakes told apart: the name, then the municipality and the e-mail."""
+
+    def label_from_instance(self, mentor) -> str:
+        where = ", ".join(part for part in (mentor.municipality, mentor.email) if part)
+        return f"{mentor} ({where})" if where else str(mentor)
+
+
 class AttendanceForm(forms.Form):
-    mentors = forms.ModelMultipleChoiceField(
+    mentors = MentorChoiceField(
         label=_("Mentors who attended"),
         queryset=Mentor.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -174,8 +175,16 @@ def training_detail(request: HttpRequest, uuid) -> HttpResponse:
         access.training_sessions_for(request.user).select_related("programme"),
         uuid=uuid,
     )
-    candidates = session.programme.mentors.exclude(status=PipelineStatus.WITHDRAWN).order_by(
-        "last_name", "first_name"
+    # Mentors still to mentor (not finished or withdrawn), and whoever is
+    # already recorded as attending.
+    candidates = (
+        session.programme.mentors.filter(
+            Q(status__in=[PipelineStatus.APPLIED, PipelineStatus.SCREENED, PipelineStatus.READY])
+            | Q(status=PipelineStatus.IN_DUO)
+            | Q(attendance__session=session, attendance__attended=True)
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
     )
     attended = list(session.attendance.filter(attended=True).values_list("mentor_id", flat=True))
     form = AttendanceForm(

@@ -364,3 +364,33 @@ def test_search_by_full_name(client, world, typed):
     assert chantal in found
     if " " in typed:
         assert other not in found
+
+
+def test_the_attendance_list_leaves_out_finished_mentors_and_tells_namesakes_apart(client, world):
+    from duos.models import TrainingSession
+
+    session = TrainingSession.objects.create(
+        programme=world.programme, title="Intro", date=timezone.localdate()
+    )
+    ready = MentorFactory(
+        programme=world.programme,
+        status="ready",
+        first_name="Jan",
+        last_name="Peeters",
+        municipality="Gent",
+    )
+    namesake = MentorFactory(
+        programme=world.programme,
+        status="screened",
+        first_name="Jan",
+        last_name="Peeters",
+        municipality="Leuven",
+    )
+    done = MentorFactory(programme=world.programme, status="done", first_name="Old")
+    withdrawn = MentorFactory(programme=world.programme, status="withdrawn", first_name="Gone")
+    client.force_login(world.coordinator)
+    page = client.get(reverse("duos:training_detail", args=[session.uuid]))
+    offered = set(page.context["form"].fields["mentors"].queryset)
+    assert {ready, namesake} <= offered and not {done, withdrawn} & offered
+    body = page.content.decode()
+    assert "Jan Peeters (Gent" in body and "Jan Peeters (Leuven" in body
