@@ -37,6 +37,7 @@ def duo_list(request: HttpRequest) -> HttpResponse:
             export=lambda qs, fmt: table_response(
                 filename="duos", fmt=fmt, **selectors.duo_table(qs)
             ),
+            decorate=selectors.duos_with_health,
         )
     page = Paginator(duos, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.duos_with_health(page.object_list)

@@ -238,3 +238,15 @@ def test_only_coordinators_manage_mentor_accounts(client, world, who, status):
     assert response.status_code == status
     world.mentor.refresh_from_db()
     assert world.mentor.user == world.mentor_user
+
+
+def test_the_coordinator_s_duo_list_shows_health(client, world):
+    """It showed "—" under health while the coach saw "Silent 20 days"."""
+    from django.utils import timezone
+
+    world.duo.started_on = timezone.localdate() - timezone.timedelta(days=60)
+    world.duo.save()
+    client.force_login(world.coordinator)
+    page = client.get(reverse("duos:duo_list"))
+    row = next(d for d in page.context["page"] if d.pk == world.duo.pk)
+    assert row.health == "silent"
