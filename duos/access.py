@@ -45,7 +45,6 @@ from duos.models import (
 from programmes.access import (
     coordinated_programmes,
     get_or_deny,
-    live_memberships,
     programmes_for,
     register_role,
 )
@@ -56,12 +55,6 @@ MENTOR = "mentor"
 
 def _signed_in(user) -> bool:
     return bool(user.is_authenticated and user.is_active)
-
-
-def mentor_profile(user) -> Mentor | None:
-    if not _signed_in(user):
-        return None
-    return Mentor.objects.filter(user=user).select_related("programme").first()
 
 
 def is_mentor(user) -> bool:
@@ -81,10 +74,6 @@ def related_programmes(user) -> QuerySet[Programme]:
     granted = programmes_for(user, [r for r, _label in Role.choices])
     mentored = Programme.objects.filter(mentors__user=user)
     return granted | mentored
-
-
-def is_member_of_any(user) -> bool:
-    return live_memberships(user).exists() or is_mentor(user)
 
 
 def _coordinated_ids(user):

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 
 from mentoring.celery import app
 from programmes.access import public
+from reporting.models import RateSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -55,10 +56,9 @@ def _broker() -> str:
 
 
 def _newest_snapshot_age() -> float | None:
-    from django.apps import apps
-
-    snapshot = apps.get_model("reporting", "RateSnapshot")
-    newest = snapshot.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
+    newest = (
+        RateSnapshot.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
+    )
     return round((timezone.now() - newest).total_seconds()) if newest else None
 
 

@@ -50,7 +50,7 @@ def duo_detail(request: HttpRequest, uuid) -> HttpResponse:
         request.user, uuid, queryset=selectors.with_last_contact(access.duos_for(request.user))
     )
     trail.duo_viewed(request.user, duo=duo, where=trail.Where.of(request))
-    duo.health = selectors.duo_health(duo) if view.support or view.mentor else None
+    duo.health = selectors.duo_health(duo)
     context = {
         "duo": duo,
         "can": view,
