@@ -174,6 +174,26 @@ class Programme(PublicIdModel):
             ),
         ]
 
+    # The fields that make the programme's rules: each change of one of them
+    # writes a new RulesVersion (``programmes.services.rules``).
+    RULE_FIELDS = (
+        "duo_length_weeks",
+        "meetings_per_month",
+        "mentee_min_age",
+        "mentee_max_age",
+        "mentee_migration_background_required",
+        "mentee_education_levels",
+        "mentor_min_age",
+        "mentor_min_experience_years",
+        "training_required",
+        "coach_assigned",
+        "follow_up_months",
+        "yearly_duo_target",
+        "sites",
+        "languages",
+        "retention_years",
+    )
+
     def __str__(self) -> str:
         return self.name
 
@@ -222,6 +242,37 @@ class MatchingWeights(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} v{self.version}"
+
+
+class RulesVersion(models.Model):
+    """One version of a programme's rules (DESIGN.md "Apps and models"): never
+    edited, only superseded. A duo keeps the version it started under, and a
+    snapshot names the version that applied when it was computed."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="rule_versions",
+        verbose_name=_("programme"),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    # The rule fields of the programme at the time, by field name (JSON values).
+    rules = models.JSONField(_("rules"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["programme", "-version"]
+        verbose_name = _("rules version")
+        verbose_name_plural = _("rules versions")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "version"], name="rules_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} rules v{self.version}"
 
 
 class Funding(PublicIdModel):
@@ -350,6 +401,34 @@ class AccessRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.what}"
+
+
+class UserProfile(models.Model):
+    """What a staff user or mentor sets for themselves: the language of their
+    screens and e-mails, and a phone number colleagues can reach them on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        help_text=_("Screens and e-mails in this language; empty: the browser's."),
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=["", "nl", "fr", "en"]), name="profile_language_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}"
 
 
 class SessionSalt(models.Model):

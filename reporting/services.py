@@ -34,10 +34,16 @@ def snapshot_compute(*, programme: Programme, trigger: str = "change") -> RateSn
                     breakdowns=breakdowns,
                     activity=activity,
                     trigger=trigger,
+                    rules_version=_current_rules_version(programme),
                 )
         except IntegrityError:  # two workers took the same version number: take the next
             continue
     raise RuntimeError(f"Could not write a snapshot version for {programme.slug}")
+
+
+def _current_rules_version(programme: Programme) -> int | None:
+    """The rules version the figures were computed under (None before any)."""
+    return programme.rule_versions.aggregate(v=Max("version"))["v"]
 
 
 def latest_snapshot(programme: Programme) -> RateSnapshot | None:

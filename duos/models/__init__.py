@@ -30,7 +30,7 @@ from duos.models.choices import (  # noqa: F401
 )
 from duos.models.duos import CheckIn, Concern, Duo, DuoFeedback, FollowUpRequest, Meeting, Outcome  # noqa: F401
 from duos.models.imports import DataImport, ImportedRow  # noqa: F401
-from duos.models.matching import MatchDraft, MatchingRun  # noqa: F401
+from duos.models.matching import MatchDraft, MatchingRun, MatchRejection  # noqa: F401
 from duos.models.participants import (  # noqa: F401
     Mentee,
     Mentor,

@@ -22,7 +22,7 @@ from duos.models.choices import (
     _choice_check,
 )
 from duos.models.participants import Mentee, Mentor
-from programmes.models import Programme, PublicIdModel
+from programmes.models import Programme, PublicIdModel, RulesVersion
 from programmes.validators import TEXT_LIMIT
 
 
@@ -73,6 +73,16 @@ class Duo(PublicIdModel):
     )
     # The silence episode already reminded: the last contact date it started from.
     silence_reminded_for = models.DateField(_("silence reminder sent for"), null=True, blank=True)
+    # The programme's rules this duo runs under (length, rhythm, follow-up horizon):
+    # set when it is proposed, so a later change of the rules never rewrites it.
+    rules_version = models.ForeignKey(
+        RulesVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("rules version"),
+    )
 
     class Meta:
         ordering = ["-started_on", "-created_at"]
@@ -193,6 +203,11 @@ class Outcome(PublicIdModel):
         _("contract"), max_length=16, choices=ContractType.choices, blank=True
     )
     source = models.CharField(_("source"), max_length=24, choices=OutcomeSource.choices)
+    # ESF+ result indicator "participants gaining a qualification upon leaving":
+    # None when not asked or not known (counted as missing, never guessed).
+    qualification_gained = models.BooleanField(
+        _("gained a qualification"), null=True, blank=True
+    )
     note = models.TextField(_("note"), blank=True, max_length=TEXT_LIMIT)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -24,6 +24,11 @@ class DataImport(PublicIdModel):
     )
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
+    # Large files are read and applied by a Celery job; the page shows progress.
+    state = models.CharField(_("state"), max_length=16, default="uploaded")
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -85,3 +85,25 @@ class MatchDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee} → {self.mentor or '—'}"
+
+
+class MatchRejection(models.Model):
+    """A pair a coordinator rejected in a batch run: re-solving never proposes it again."""
+
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="rejections")
+    mentee = models.ForeignKey(Mentee, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "mentee", "mentor"], name="rejection_once_per_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} ✗ {self.mentor}"

@@ -19,10 +19,10 @@ from programmes.exports import table_response
 from programmes.models import AccessRecord, Programme, Role
 from programmes.services import access_record
 
-from .dashboard import Period, chart_bars, dashboard
-from .models import RateSnapshot
-from .rates import GROUPS, STATUSES, last_duos
-from .research_export import build_export, export_response
+from reporting.dashboard import Period, chart_bars, dashboard
+from reporting.models import RateSnapshot
+from reporting.rates import GROUPS, STATUSES, last_duos
+from reporting.research_export import build_export, export_response
 
 DASHBOARD_ROLES = [Role.COORDINATOR, Role.FUNDER, Role.EVALUATOR]
 
