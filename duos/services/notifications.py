@@ -62,8 +62,12 @@ def coordinator_emails(duo: Duo) -> list[str]:
     return sorted({m.user.email for m in memberships if m.user.email})
 
 
-def _staff_language(user) -> str:
+def staff_language(user) -> str:
+    """The language a staff user reads their e-mails in."""
     return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+_staff_language = staff_language
 
 
 def duo_news(duo: Duo, *, template: str) -> None:
