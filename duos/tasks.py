@@ -7,7 +7,7 @@ from celery import shared_task
 from duos import services
 from duos.matching.runs import run_execute
 from duos.models import MatchingRun
-from duos.services import follow_up, retention, trail, workspace
+from duos.services import digest, follow_up, retention, trail, workspace
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,11 @@ def send_silence_reminders() -> int:
 @shared_task(name="duos.send_coach_digests", time_limit=600, soft_time_limit=540)
 def send_coach_digests() -> int:
     return workspace.send_coach_digests()
+
+
+@shared_task(name="duos.send_coordinator_digests", time_limit=900, soft_time_limit=840)
+def send_coordinator_digests() -> int:
+    return digest.send_coordinator_digests()
 
 
 @shared_task(name="duos.send_follow_up_requests", time_limit=600, soft_time_limit=540)

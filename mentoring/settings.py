@@ -365,6 +365,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "duos.send_coach_digests",
         "schedule": crontab(hour=9, minute=15),
     },
+    # New applications and what waits for each coordinator, in their language.
+    "coordinator-digests": {
+        "task": "duos.send_coordinator_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "nightly-figures": {
         "task": "reporting.recompute_all",
         "schedule": crontab(hour=2, minute=30),
