@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from duos.health import Health
 from duos.models import AgeBand, Duo, EndReason, Mentee, Mentor, PipelineStatus
+from duos.selectors import filter_by_health
 from programmes.access import coordinated_programmes
 from programmes.models import EducationLevel
 
@@ -160,10 +162,22 @@ class DuoFilter(filters.FilterSet):
     municipality = filters.CharFilter(
         label=_("Mentee's municipality"), field_name="mentee__municipality", lookup_expr="icontains"
     )
+    health = filters.ChoiceFilter(label=_("Health"), choices=Health.choices, method="health_filter")
     ordering = OrderingFilter(
         label=_("Sort by"),
-        fields=(("started_on", "started"), ("ended_on", "ended"), ("status", "status")),
-        field_labels={"started": _("Started"), "ended": _("Ended"), "status": _("Status")},
+        fields=(
+            ("started_on", "started"),
+            ("ended_on", "ended"),
+            ("status", "status"),
+            ("last_contact", "last_contact"),
+        ),
+        field_labels={
+            "started": _("Started"),
+            "ended": _("Ended"),
+            "status": _("Status"),
+            "last_contact": _("Last contact (longest silent first)"),
+            "-last_contact": _("Last contact (most recent first)"),
+        },
     )
 
     class Meta:
@@ -172,3 +186,6 @@ class DuoFilter(filters.FilterSet):
 
     def sector_filter(self, queryset, name, value):
         return _in_json_list(queryset, "mentee__sectors", value)
+
+    def health_filter(self, queryset, name, value):
+        return filter_by_health(queryset, value)

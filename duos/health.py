@@ -28,3 +28,12 @@ def health(*, last_contact: dt.date, meetings_per_month: Decimal | float, today:
     if days <= 2 * interval:
         return Health.SLIPPING
     return Health.SILENT
+
+
+def rhythm_of(rules: dict | None, programme_rhythm: Decimal | float) -> Decimal:
+    """The expected meetings per month a duo runs under: its rules version's
+    (``Duo.rules_version.rules``), else its programme's."""
+    value = (rules or {}).get("meetings_per_month")
+    if value in (None, ""):
+        return Decimal(str(programme_rhythm))
+    return Decimal(str(value))

@@ -27,8 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duos import access
-from duos.health import Health, health
+from duos.health import Health, health, rhythm_of
 from duos.models import (
+    CheckIn,
     Concern,
     Duo,
     DuoFeedback,
@@ -40,6 +41,7 @@ from duos.models import (
     PairingExclusion,
     PersonAccess,
     PipelineStatus,
+    Risk,
     Screening,
     TrainingAttendance,
 )
@@ -58,11 +60,34 @@ def with_last_contact(duos: QuerySet[Duo]) -> QuerySet[Duo]:
 def duo_health(duo: Duo, today: dt.date | None = None) -> Health | None:
     if duo.status != Duo.Status.ACTIVE:
         return None
+    rules = duo.rules_version.rules if duo.rules_version_id else None
     return health(
         last_contact=duo.last_contact,
-        meetings_per_month=duo.programme.meetings_per_month,
+        meetings_per_month=rhythm_of(rules, duo.programme.meetings_per_month),
         today=today or timezone.localdate(),
     )
+
+
+def filter_by_health(
+    duos: QuerySet[Duo], value: str, today: dt.date | None = None
+) -> QuerySet[Duo]:
+    """The active duos of ``duos`` whose health is ``value``. Health depends on
+    each duo's rhythm, so it is worked out on one light query of (id, last
+    contact, rhythm) and the list filtered by id."""
+    today = today or timezone.localdate()
+    rows = with_last_contact(
+        Duo.objects.filter(pk__in=duos.values("pk"), status=Duo.Status.ACTIVE)
+    ).values_list("pk", "last_contact", "programme__meetings_per_month", "rules_version__rules")
+    matching = [
+        pk
+        for pk, last_contact, rhythm, rules in rows
+        if last_contact is not None
+        and health(
+            last_contact=last_contact, meetings_per_month=rhythm_of(rules, rhythm), today=today
+        )
+        == value
+    ]
+    return duos.filter(pk__in=matching)
 
 
 def duo_list_for(user, *, statuses=None) -> QuerySet[Duo]:
@@ -70,7 +95,7 @@ def duo_list_for(user, *, statuses=None) -> QuerySet[Duo]:
     if statuses:
         duos = duos.filter(status__in=statuses)
     return with_last_contact(
-        duos.select_related("programme", "mentee", "mentor", "coach").order_by(
+        duos.select_related("programme", "mentee", "mentor", "coach", "rules_version").order_by(
             "status", "-started_on", "-created_at"
         )
     )
@@ -83,6 +108,28 @@ def duos_with_health(duos: QuerySet[Duo]) -> list[Duo]:
         duo.health = duo_health(duo, today)
         duo.days_since_contact = (today - duo.last_contact).days if duo.last_contact else None
     return rows
+
+
+RISK_ORDER = {"high": 0, "low": 1}
+HEALTH_ORDER = {Health.SILENT: 0, Health.SLIPPING: 1}
+
+
+def coached_duos(user) -> list[Duo]:
+    """The coach's active duos with their health and the risk of their latest
+    check-in (``latest_risk``): at-risk first, then silent, then slipping."""
+    latest = CheckIn.objects.filter(duo=OuterRef("pk")).order_by("-on", "-created_at")
+    duos = duo_list_for(user, statuses=[Duo.Status.ACTIVE]).filter(coach=user)
+    rows = duos_with_health(duos.annotate(latest_risk=Subquery(latest.values("risk")[:1])))
+    for duo in rows:
+        duo.risk_label = Risk(duo.latest_risk).label if duo.latest_risk in RISK_ORDER else ""
+    return sorted(
+        rows,
+        key=lambda d: (
+            RISK_ORDER.get(d.latest_risk, 2),
+            HEALTH_ORDER.get(d.health, 2),
+            -(d.days_since_contact or 0),
+        ),
+    )
 
 
 def active_mentor_duos(mentor: Mentor) -> int:
@@ -131,10 +178,11 @@ def pipeline_counts(programmes: QuerySet[Programme]) -> dict[int, PipelineCounts
     today = timezone.localdate()
     silent = Counter()
     active_duos = with_last_contact(Duo.objects.filter(programme__in=ids, status=Duo.Status.ACTIVE))
-    for programme_id, last_contact, rhythm in active_duos.values_list(
-        "programme_id", "last_contact", "programme__meetings_per_month"
+    for programme_id, last_contact, rhythm, rules in active_duos.values_list(
+        "programme_id", "last_contact", "programme__meetings_per_month", "rules_version__rules"
     ):
         counts[programme_id].active_duos += 1
+        rhythm = rhythm_of(rules, rhythm)
         if (
             health(last_contact=last_contact, meetings_per_month=rhythm, today=today)
             == Health.SILENT

@@ -24,8 +24,7 @@ def _coordinator(user, context: dict) -> None:
 
 def _coach(user, context: dict) -> None:
     followed = duo_access.supported_duos(user).filter(coach=user)
-    active = duo_selectors.duo_list_for(user, statuses=[Duo.Status.ACTIVE]).filter(coach=user)
-    context["coached_duos"] = duo_selectors.duos_with_health(active)
+    context["coached_duos"] = duo_selectors.coached_duos(user)
     context.setdefault("concerns", duo_selectors.open_concerns(followed))
     context["ending_soon"] = duo_selectors.ending_soon(followed)
 
