@@ -19,6 +19,7 @@ from duos.models import AgeBand, Duo, EndReason, Mentee, Mentor, PipelineStatus
 from duos.selectors import filter_by_health
 from programmes.access import coordinated_programmes
 from programmes.models import EducationLevel
+from programmes.search import fold, folded
 
 CODE = re.compile(r"^[a-z0-9_]{1,40}$")
 
@@ -76,15 +77,20 @@ class ParticipantFilter(filters.FilterSet):
     )
 
     def search(self, queryset, name, value):
-        """A name, a full name in either order ("Chantal Renard", "Renard
-        Chantal"), a reference or an e-mail: every word must be found."""
+        """A name, any part of the full name in either order ("Chantal
+        Renard", "Renard Chantal", "chan ren"), with or without accents
+        ("Helene" finds "Hélène"), a reference or an e-mail: every word must
+        be found."""
         value = value.strip()
         exact = Q(ref__iexact=value) | Q(email__iexact=value)
-        words = value.split()[:5]
+        words = fold(value).split()[:5]
+        if not words:
+            return queryset
         by_name = Q()
         for word in words:
-            by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-        return queryset.filter(exact | by_name) if words else queryset
+            by_name &= Q(_first__contains=word) | Q(_last__contains=word)
+        names = queryset.annotate(_first=folded("first_name"), _last=folded("last_name"))
+        return names.filter(exact | by_name)
 
     def sector_filter(self, queryset, name, value):
         return _in_json_list(queryset, "sectors", value)

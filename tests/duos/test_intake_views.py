@@ -366,6 +366,25 @@ def test_search_by_full_name(client, world, typed):
         assert other not in found
 
 
+@pytest.mark.parametrize(
+    ("typed", "only_her"),
+    [
+        ("Helene Celik", True),
+        ("CELIK", True),
+        ("lène çel", True),
+        ("Çelik Hélène", True),
+        ("hélène", False),  # Hélène Dubois too
+    ],
+)
+def test_search_ignores_accents_and_finds_any_part_of_the_name(client, world, typed, only_her):
+    helene = MentorFactory(programme=world.programme, first_name="Hélène", last_name="Çelik")
+    other = MentorFactory(programme=world.programme, first_name="Hélène", last_name="Dubois")
+    client.force_login(world.coordinator)
+    found = list(client.get(reverse("duos:mentor_list"), {"q": typed}).context["page"])
+    assert helene in found
+    assert (other not in found) == only_her
+
+
 def test_the_attendance_list_leaves_out_finished_mentors_and_tells_namesakes_apart(client, world):
     from duos.models import TrainingSession
 
