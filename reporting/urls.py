@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import dashboard as views_dashboard
+from .views import esf as views_esf
 
 app_name = "reporting"
 
@@ -13,4 +14,5 @@ urlpatterns = [
         views_dashboard.research_export,
         name="research_export",
     ),
+    path("figures/<uuid:uuid>/esf/", views_esf.esf_indicators, name="esf"),
 ]

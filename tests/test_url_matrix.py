@@ -166,6 +166,7 @@ RECORDS = {
         "reporting:dashboard",
         "reporting:drill_down",
         "reporting:research_export",
+        "reporting:esf",
     ],
     "duo": [
         "duos:duo_detail",
