@@ -51,6 +51,21 @@ urlpatterns = [
         views_matching.draft_lock,
         name="draft_lock",
     ),
+    path(
+        "matching/<uuid:uuid>/reject/<uuid:mentee_uuid>/",
+        views_matching.draft_reject,
+        name="draft_reject",
+    ),
+    path(
+        "matching/<uuid:uuid>/unreject/<uuid:mentee_uuid>/<uuid:mentor_uuid>/",
+        views_matching.rejection_undo,
+        name="rejection_undo",
+    ),
+    path(
+        "matching/<uuid:uuid>/swap/<uuid:mentee_uuid>/",
+        views_matching.draft_swap,
+        name="draft_swap",
+    ),
 ]
 
 # A person's pages, the same for mentees and mentors.

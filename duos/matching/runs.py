@@ -1,6 +1,7 @@
 """Matching on the programme's real pool: building the arrays, suggestions for
 one mentee with their reasons, and batch runs (drafts → lock → re-solve →
-publish). The numbers come from ``duos.matching``."""
+publish, in ``duos.matching.review``). The numbers come from
+``duos.matching.engine``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from decimal import Decimal
 
 import numpy as np
 from auditlog.context import set_actor
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -22,12 +22,12 @@ from duos.models import (
     Duo,
     MatchDraft,
     MatchingRun,
+    MatchRejection,
     Mentee,
     Mentor,
     PairingExclusion,
     PipelineStatus,
 )
-from duos.services import duo_propose
 from duos.vocab import LANGUAGES, SECTORS
 from mentoring.celery import send_task_on_commit
 from programmes.models import MatchingWeights, Programme
@@ -231,7 +231,16 @@ def run_start(actor, *, programme: Programme, previous: MatchingRun | None = Non
             programme=programme, weights=weights_for(programme), created_by=actor
         )
         if previous is not None:
-            locked = previous.drafts.filter(locked=True)
+            # Rejections follow the run into its re-solves; locked rows are
+            # kept, unless published meanwhile (they left the pool).
+            MatchRejection.objects.bulk_create(
+                MatchRejection(
+                    run=run, mentee_id=r.mentee_id, mentor_id=r.mentor_id, created_by=r.created_by
+                )
+                for r in previous.rejections.all()
+            )
+            open_duo = Q(mentee__duos__status__in=[Duo.Status.PROPOSED, Duo.Status.ACTIVE])
+            locked = previous.drafts.filter(locked=True).exclude(open_duo)
             MatchDraft.objects.bulk_create(
                 MatchDraft(
                     run=run,
@@ -276,8 +285,10 @@ def _solve(run: MatchingRun, mentees: list[Mentee], mentors: list[Mentor]):
     mentor_side = build_side(mentors, today=today, mentees=False)
     factors = matching.component_factors(mentee_side, mentor_side)
     scores = matching.score_matrix(factors, weights)
+    # A pair rejected in this run is forbidden like a former pair.
+    rejected = set(run.rejections.values_list("mentee_id", "mentor_id"))
     feasible = matching.feasible_matrix(
-        mentee_side, mentor_side, forbidden_pairs=forbidden_pairs(run.programme)
+        mentee_side, mentor_side, forbidden_pairs=forbidden_pairs(run.programme) | rejected
     )
     MatchingRun.objects.filter(pk=run.pk).update(progress=50)
     assignment = matching.solve(
@@ -327,33 +338,14 @@ def _write_drafts(run: MatchingRun, mentees, mentors, result) -> None:
         )
 
 
-def draft_lock(actor, *, draft: MatchDraft, locked: bool) -> MatchDraft:
-    if draft.run.status != MatchingRun.Status.DONE:
-        raise ValidationError(_("Only the drafts of a finished, unpublished run can be locked."))
-    if locked and draft.mentor_id is None:
-        raise ValidationError(_("Only a suggested pair can be locked."))
-    draft.locked = locked
-    draft.save(update_fields=["locked"])
-    return draft
-
-
 def run_publish(actor, *, run: MatchingRun) -> list[Duo]:
-    """Every suggested pair of the run becomes a proposal (a duo in ``proposed``)."""
-    with transaction.atomic(), set_actor(actor):
-        run = MatchingRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != MatchingRun.Status.DONE:
-            raise ValidationError(_("This run is not ready to publish (or was published already)."))
-        duos = []
-        for draft in run.drafts.filter(mentor__isnull=False).select_related("mentee", "mentor"):
-            duos.append(
-                duo_propose(
-                    actor,
-                    mentee=draft.mentee,
-                    mentor=draft.mentor,
-                    match_score=draft.score,
-                    score_components=draft.components,
-                )
-            )
-        run.status = MatchingRun.Status.PUBLISHED
-        run.save(update_fields=["status", "updated_at"])
-        return duos
+    """Every row of the run still to publish becomes a proposal. The run's page
+    publishes only the rows a coordinator chose and confirmed
+    (``duos.matching.review.run_publish``); this is for tools and tests."""
+    from duos.matching import review  # review builds on this module
+
+    rows = review.run_rows(run, run.drafts.select_related("mentee", "mentor"))
+    chosen = {str(r.draft.mentee.uuid): str(r.draft.mentor.uuid) for r in rows if r.publishable}
+    if not chosen:
+        review.check_open(run)
+    return review.run_publish(actor, run=run, chosen=chosen)

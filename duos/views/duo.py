@@ -16,6 +16,7 @@ from duos.forms import (
     IntroductionForm,
     meeting_form_for,
 )
+from duos.matching.runs import explain
 from duos.services import trail
 from duos.views.common import PAGE_SIZE, filtered_list
 from programmes.access import coaches_of, coordinated_programmes, role_required
@@ -73,4 +74,6 @@ def duo_detail(request: HttpRequest, uuid) -> HttpResponse:
             initial={"introduction_on": duo.introduction_on}
         )
         context["decline_form"] = DeclineForm()
+        # Why the pair was proposed, in words (DESIGN.md "Matching" 4).
+        context["reasons"] = explain(duo.score_components or [])
     return render(request, "duos/duo_detail.html", context)

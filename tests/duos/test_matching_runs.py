@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from duos.matching import review
 from duos.matching import runs as matching_runs
 from duos.models import Duo, MatchingRun, PairingExclusion
 from tests.factories import DuoFactory, MenteeFactory, MentorFactory, ProgrammeFactory, UserFactory
@@ -92,7 +93,7 @@ def test_batch_run_lock_resolve_publish(pool, django_capture_on_commit_callbacks
     assert drafts[pool["amina"]].mentor == pool["karim"]
     assert drafts[pool["tom"]].mentor == pool["els"]
 
-    matching_runs.draft_lock(coordinator, draft=drafts[pool["amina"]], locked=True)
+    review.draft_lock(coordinator, draft=drafts[pool["amina"]], locked=True)
     with django_capture_on_commit_callbacks(execute=True):
         rerun = matching_runs.run_start(coordinator, programme=pool["programme"], previous=run)
     rerun.refresh_from_db()
@@ -110,7 +111,7 @@ def test_batch_run_lock_resolve_publish(pool, django_capture_on_commit_callbacks
     assert rerun.status == MatchingRun.Status.PUBLISHED
     # Proposed mentees leave the pool; publishing twice is refused.
     assert not matching_runs.mentee_pool(pool["programme"]).exists()
-    with pytest.raises(Exception, match="not ready to publish"):
+    with pytest.raises(Exception, match="published already"):
         matching_runs.run_publish(coordinator, run=rerun)
 
 

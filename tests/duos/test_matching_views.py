@@ -58,7 +58,11 @@ def test_batch_run_publish_and_agree_to_active(
     assert mentee.last_name in page and "same sector" in page
     coordinator.post(reverse("duos:draft_lock", args=[run.uuid, mentee.uuid]), {"locked": "1"})
     assert run.drafts.get(mentee=mentee).locked
-    coordinator.post(reverse("duos:run_publish", args=[run.uuid]))
+    draft = run.drafts.get(mentee=mentee)
+    coordinator.post(
+        reverse("duos:run_publish", args=[run.uuid]),
+        {"pair": f"{mentee.uuid}:{draft.mentor.uuid}"},
+    )
     duo = Duo.objects.get(mentee=mentee)
     assert duo.mentor in (mentor, world.mentor)  # equally good for her; both have a free slot
     url = reverse("duos:duo_action", args=[duo.uuid])
