@@ -45,16 +45,23 @@ from duos.models import (
     Screening,
     TrainingAttendance,
 )
+from duos.rules import duo_rules
 from programmes.access import coordinated_programmes
 from programmes.models import Programme
 
 
 def with_last_contact(duos: QuerySet[Duo]) -> QuerySet[Duo]:
     """Annotate ``last_meeting`` and ``last_contact`` (the last meeting, else the start)."""
-    return duos.annotate(last_meeting=Max("meetings__date")).annotate(
-        last_contact=Coalesce("last_meeting", "started_on"),
-        meeting_count=Count("meetings"),
-    )
+    # Correlated subqueries on meeting_duo_date_idx, not a join with GROUP BY: on a
+    # sorted, paginated list PostgreSQL evaluates them only for the page's rows
+    # (a join grouped every meeting of every duo in scope first: 2.7 s at 2 M meetings).
+    meetings = Meeting.objects.filter(duo=OuterRef("pk")).order_by()
+    return duos.annotate(
+        last_meeting=Subquery(meetings.order_by("-date").values("date")[:1]),
+        meeting_count=Coalesce(
+            Subquery(meetings.values("duo").annotate(n=Count("pk")).values("n")), 0
+        ),
+    ).annotate(last_contact=Coalesce("last_meeting", "started_on"))
 
 
 def duo_health(duo: Duo, today: dt.date | None = None) -> Health | None:
@@ -417,7 +424,7 @@ def mentor_progress(duo: Duo, today: dt.date | None = None) -> dict:
     """ "Week 9 of 26 — 8 meetings" for the mentor's card."""
     today = today or timezone.localdate()
     week = (today - duo.started_on).days // 7 + 1 if duo.started_on else 0
-    return {"week": max(week, 1), "of": duo.programme.duo_length_weeks}
+    return {"week": max(week, 1), "of": duo_rules(duo).duo_length_weeks}
 
 
 # --- who saw whom, who changed what (only for ``access.sees_trail``) ---------------
