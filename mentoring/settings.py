@@ -170,13 +170,19 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     _db["OPTIONS"].setdefault("timeout", 20)
 elif _db["ENGINE"] == "django.db.backends.postgresql":
-    _db["CONN_MAX_AGE"] = 0
     if env_bool("DATABASE_POOL", False):
         # psycopg's pool (Django >= 5.1); needs CONN_MAX_AGE = 0.
+        _db["CONN_MAX_AGE"] = 0
         _db.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("DATABASE_POOL_MIN", 2, minimum=1),
             "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1),
         }
+    else:
+        # Persistent connections: a new PostgreSQL connection per request cost
+        # a few ms and a backend process each (bench/load.py). Checked before
+        # reuse, so a restarted database costs one failed request, not many.
+        _db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+        _db["CONN_HEALTH_CHECKS"] = True
 else:
     raise ImproperlyConfigured(
         f"DATABASE_URL points to {_db['ENGINE']}: Duo runs on PostgreSQL (or SQLite locally)."
@@ -220,6 +226,18 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # No "you have no account" e-mails to addresses that have none (they pointed
 # to a closed sign-up page and could be sent to anyone).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Per-address limits an office behind one address (a public employment
+# service's NAT, a training room) can live with: 50 people signing in within a
+# minute were refused at allauth's 30/m/ip. Guessing stays slow: failed
+# sign-ins are limited per account (5 per 5 minutes) and per address.
+_SIGNIN_PER_IP = env_int("SIGNIN_LIMIT_PER_MINUTE_PER_ADDRESS", 300, minimum=1)
+ACCOUNT_RATE_LIMITS = {
+    "login": f"{_SIGNIN_PER_IP}/m/ip",
+    "login_failed": f"{max(10, _SIGNIN_PER_IP // 5)}/m/ip,5/300s/key",
+    "request_login_code": f"{max(20, _SIGNIN_PER_IP // 5)}/m/ip,3/m/key",
+    "reset_password": f"{max(20, _SIGNIN_PER_IP // 5)}/m/ip,5/m/key",
+    "reset_password_from_key": f"{max(20, _SIGNIN_PER_IP // 5)}/m/ip",
+}
 # An invited person sets their password and lands signed in.
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 # Invitation and reset links die when the person's access is revoked.
