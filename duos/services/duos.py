@@ -27,9 +27,11 @@ from duos.models import (
     Outcome,
     PipelineStatus,
 )
+from duos.rules import duo_rules
 from duos.services import notifications
 from duos.services.figures import figures_changed
-from duos.services.outcomes import outcome_record
+from duos.services.outcomes import KEEP_QUALIFICATION, outcome_record
+from programmes.services.rules import rules_current
 
 
 class CapacityError(ValidationError):
@@ -82,6 +84,8 @@ def duo_propose(
             mentee=mentee,
             mentor=mentor,
             coach=coach,
+            # The rules it starts under, kept whatever changes later.
+            rules_version=rules_current(mentee.programme, actor=actor),
             proposed_on=proposed_on or timezone.localdate(),
             match_score=match_score,
             score_components=score_components or [],
@@ -124,7 +128,11 @@ def duo_activate(actor, *, duo: Duo, started_on: dt.date | None = None) -> Duo:
         raise ValidationError({"started_on": _("A duo cannot start in the future.")})
     with transaction.atomic(), set_actor(actor):
         # of=("self",): lock the duo's row only, not its programme's (the join).
-        duo = Duo.objects.select_for_update(of=("self",)).select_related("programme").get(pk=duo.pk)
+        duo = (
+            Duo.objects.select_for_update(of=("self",))
+            .select_related("programme", "rules_version")
+            .get(pk=duo.pk)
+        )
         if duo.status != Duo.Status.PROPOSED:
             raise ValidationError(
                 _("Only a proposed duo can start; this one is %(status)s.")
@@ -154,7 +162,7 @@ def duo_activate(actor, *, duo: Duo, started_on: dt.date | None = None) -> Duo:
             )
         duo.status = Duo.Status.ACTIVE
         duo.started_on = started_on
-        duo.planned_end_on = started_on + dt.timedelta(weeks=duo.programme.duo_length_weeks)
+        duo.planned_end_on = started_on + dt.timedelta(weeks=duo_rules(duo).duo_length_weeks)
         duo.save(update_fields=["status", "started_on", "planned_end_on", "updated_at"])
         _set_status(mentee, PipelineStatus.IN_DUO)
         _set_status(mentor, PipelineStatus.IN_DUO)
@@ -314,6 +322,7 @@ def duo_close(
     end_reason: str,
     exit_status: str,
     exit_contract: str = "",
+    qualification_gained: bool | None | object = KEEP_QUALIFICATION,
     feedback: list[dict] = (),
     rematch: bool = False,
 ) -> Duo:
@@ -331,6 +340,7 @@ def duo_close(
             status=exit_status,
             contract_type=exit_contract,
             source=Outcome.Source.COORDINATOR,
+            qualification_gained=qualification_gained,
         )
         for answer in feedback:
             DuoFeedback.objects.update_or_create(

@@ -25,6 +25,7 @@ from duos.models import Duo, EndReason, Mentee, Mentor, Outcome, PipelineStatus
 from duos.services.duos import CapacityError, _set_status
 from duos.services.figures import figures_changed
 from duos.services.outcomes import follow_up_date
+from programmes.services.rules import rules_current, rules_for
 
 Span = tuple[dt.date, dt.date | None]  # started_on, ended_on (None: still running)
 RUNNING = (Duo.Status.ACTIVE, Duo.Status.ENDED)
@@ -120,8 +121,12 @@ def duo_record_past(
         if ended_on is None and mentee.duos.filter(status=Duo.Status.ACTIVE).exists():
             raise ValidationError(_("%(mentee)s is already in an active duo.") % {"mentee": mentee})
         _check_capacity(mentor, (started_on, ended_on))
-        weeks = dt.timedelta(weeks=mentee.programme.duo_length_weeks)
+        rules = rules_current(mentee.programme, actor=actor)
+        weeks = dt.timedelta(
+            weeks=rules_for(programme=mentee.programme, version=rules).duo_length_weeks
+        )
         duo = Duo.objects.create(
+            rules_version=rules,
             programme_id=mentee.programme_id,
             mentee=mentee,
             mentor=mentor,

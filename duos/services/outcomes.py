@@ -12,14 +12,15 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from duos.models import Duo, Outcome, contract_problem
+from duos.rules import duo_rules
 from duos.services.figures import figures_changed
 
 
 def follow_up_date(duo: Duo) -> dt.date | None:
-    """The follow-up point: the duo's end plus the programme's horizon."""
+    """The follow-up point: the duo's end plus the horizon of the rules it ran under."""
     if duo.ended_on is None:
         return None
-    return duo.ended_on + relativedelta(months=duo.programme.follow_up_months)
+    return duo.ended_on + relativedelta(months=duo_rules(duo).follow_up_months)
 
 
 def outcome_record(

@@ -1,5 +1,6 @@
-"""A programme's page: the pipeline for its coordinators, aggregates for the
-other roles (suppressed for funders and evaluators, DESIGN.md "Who sees what")."""
+"""A programme's page: its rules in words, the pipeline for its coordinators,
+aggregates for the other roles (suppressed for funders and evaluators,
+DESIGN.md "Who sees what")."""
 
 from __future__ import annotations
 
@@ -16,9 +17,20 @@ from programmes.access import (
     role_required,
 )
 from programmes.models import Role
+from programmes.rules_text import change_in_words, rules_in_words
+from programmes.services import rules_current, rules_history
 from programmes.suppression import Sheet, suppress
 
 MEMBERS = (Role.COORDINATOR, Role.COACH, Role.FUNDER, Role.EVALUATOR)
+
+
+def _rules_context(programme) -> dict:
+    current = rules_current(programme)
+    history = [
+        (version, [change_in_words(field, before, after) for field, before, after in changes])
+        for version, changes in rules_history(programme, limit=5)
+    ]
+    return {"rules": current, "rules_words": rules_in_words(current.rules), "history": history}
 
 
 @role_required(*MEMBERS)
@@ -38,6 +50,7 @@ def programme_overview(request: HttpRequest, uuid) -> HttpResponse:
         "is_coordinator": is_coordinator,
         "duo_counts": suppress(sheet, full=operator_staff),
         "fundings": fundings_visible_to(request.user, programme).select_related("funder"),
+        **_rules_context(programme),
     }
     if is_coordinator:
         context["pipeline"] = selectors.programme_pipeline(programme)

@@ -17,7 +17,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import AccessRecord, Membership, Organisation, OrganisationKind, Programme, Role
+from programmes.models import (
+    AccessRecord,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Programme,
+    Role,
+)
 
 User = get_user_model()
 

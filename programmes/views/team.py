@@ -5,10 +5,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .access import coordinated_programmes, get_or_deny, role_required
-from .forms import InvitationForm
-from .models import Membership, Role
+from programmes import selectors, services
+from programmes.access import coordinated_programmes, get_or_deny, role_required
+from programmes.forms import InvitationForm
+from programmes.models import Membership, Role
 
 
 def _invitation_form(request: HttpRequest, data=None) -> InvitationForm:
