@@ -35,6 +35,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 Key = Hashable
@@ -122,22 +123,28 @@ def percent(rate: float | None) -> str | None:
     return f"{value}"
 
 
+def percent_text(rate: float) -> str:
+    """A rate as screens show it: half up to one decimal, in the active language's
+    number format ("50.7 %", "50,7 %")."""
+    number = formats.number_format(Decimal(percent(rate)), 1, use_l10n=True)
+    return f"{number} %"
+
+
 def _rate(count: int, n: int, count_cell: Cell, n_cell: Cell, full: bool) -> Cell:
     rate = count / n if n else None
     if rate is None:
         return Cell(NO_RATE, hidden=not full)
     if full:
-        return Cell(f"{percent(rate)} %", value=rate)
+        return Cell(percent_text(rate), value=rate)
     if n_cell.hidden or n < MIN_N_FOR_RATE:
         return Cell(NO_RATE, hidden=True)
     if count_cell.hidden:
         if 1 <= count <= 4:
             return Cell(_("<5 of %(n)s") % {"n": n}, hidden=True)
         return Cell(HIDDEN, hidden=True)
-    text = percent(rate)
-    if _multiplies_back(text, n):
+    if _multiplies_back(percent(rate), n):
         return Cell(_("%(count)s of %(n)s") % {"count": count, "n": n}, value=rate)
-    return Cell(f"{text} %", value=rate)
+    return Cell(percent_text(rate), value=rate)
 
 
 def _multiplies_back(text: str, n: int) -> bool:

@@ -3,15 +3,21 @@ every figure of a period, suppressed at once for funders and evaluators."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
+from urllib.parse import urlencode
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from programmes.models import Funding
-from programmes.suppression import Sheet, suppress
+from programmes.suppression import Cell, Sheet, suppress
 
 from . import figures
-from .figures import ALL
+from .figures import ALL, Figure, value_label
 from .models import RateSnapshot
 from .rates import DENOMINATORS, POINTS
 
@@ -24,6 +30,9 @@ MEETINGS_PER_DUO = ("activity", "meetings_per_duo")
 
 @dataclass
 class Period:
+    """A range of cohort years; None at either end means "from the first" or "up
+    to the last"."""
+
     first: int | None
     last: int | None
 
@@ -36,17 +45,56 @@ class Period:
     def contains(self, year: int) -> bool:
         return (self.first or year) <= year <= (self.last or year)
 
+    def running(self, today: dt.date) -> bool:
+        """Whether the period reaches into the current year (or has no end)."""
+        return self.last is None or self.last >= today.year
+
+    @property
+    def label(self) -> str:
+        if self.first is None and self.last is None:
+            return _("all cohorts")
+        if self.first == self.last:
+            return str(self.first)
+        if self.last is None:
+            return _("from %(year)s") % {"year": self.first}
+        if self.first is None:
+            return _("up to %(year)s") % {"year": self.last}
+        return f"{self.first}\N{EN DASH}{self.last}"
+
+    def params(self) -> dict[str, int]:
+        """The period as drill-down parameters (cohort years)."""
+        return {k: v for k, v in (("from", self.first), ("to", self.last)) if v is not None}
+
+
+class BreakdownRow(NamedTuple):
+    """One value of a breakdown: its code (machine formats), its label (screens),
+    its n and its figures."""
+
+    value: str
+    label: str
+    n: Cell
+    figure: Figure
+
 
 def _money(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("1"))
 
 
 def _funding_lines(
-    sheet: Sheet, fundings: Iterable[Funding], activity: list[dict], period: Period
+    sheet: Sheet,
+    fundings: Iterable[Funding],
+    activity: list[dict],
+    period: Period,
+    today: dt.date,
 ) -> list[dict]:
     """Each funding overlapping the period: duos started in its years against its
     target, and the cost per duo both ways (planned = amount ÷ target, actual =
-    amount ÷ duos started, a figure worked out from that count)."""
+    amount ÷ duos started, a figure worked out from that count). ``so_far``:
+    the funding period (or the period shown) is still running, so the duos
+    started and the actual cost are figures so far, never final ones.
+
+    Duos are counted per calendar year of their start (the snapshot's activity),
+    so a funding period is read as the whole years it touches."""
     started = {row["year"]: row["duos_started"] for row in activity}
     lines = []
     for funding in sorted(fundings, key=lambda f: (f.starts_on, f.pk)):
@@ -61,7 +109,18 @@ def _funding_lines(
             _money(funding.amount / duos) if duos else None,
             from_counts=[(*key, "duos_started")],
         )
-        lines.append({"funding": funding, "planned_cost": _money(funding.planned_cost_per_duo)})
+        lines.append(
+            {
+                "funding": funding,
+                "funder": funding.funder.name,
+                "starts_on": funding.starts_on,
+                "ends_on": funding.ends_on,
+                "amount": funding.amount,
+                "target_duos": funding.target_duos,
+                "planned_cost": _money(funding.planned_cost_per_duo),
+                "so_far": funding.ends_on >= today or period.running(today),
+            }
+        )
     return lines
 
 
@@ -125,35 +184,56 @@ def _activity_sheet(sheet: Sheet, snapshot: RateSnapshot, period: Period) -> Non
 
 
 def dashboard(
-    snapshot: RateSnapshot, period: Period, *, full: bool, fundings: Iterable[Funding] = ()
+    snapshot: RateSnapshot,
+    period: Period,
+    *,
+    full: bool,
+    fundings: Iterable[Funding] = (),
+    today: dt.date | None = None,
 ) -> dict:
     """Every figure of the page for the period, through the one suppression
     function: suppressed unless ``full`` (the programme's own coordinators).
-    ``fundings`` are those whose amounts the reader may see (``programmes.access``)."""
+    ``fundings`` are those whose amounts the reader may see (``programmes.access``).
+
+    Each funding line holds the funding, its amount, target, planned cost, the
+    duos started and the actual cost (suppressed cells) and ``so_far`` (True
+    while its period or the period shown is still running: label the figures
+    "so far", never final). ``today`` defaults to the local date."""
+    today = today or timezone.localdate()
     dimensions = COORDINATOR_BREAKDOWNS if full else BREAKDOWNS
     rows = _rows(snapshot, period, dimensions)
     sheet = Sheet()
     _outcome_sheet(sheet, rows)
     _activity_sheet(sheet, snapshot, period)
-    lines = _funding_lines(sheet, fundings, snapshot.activity, period)
+    lines = _funding_lines(sheet, fundings, snapshot.activity, period, today)
     cells = suppress(sheet, full=full)
     for line in lines:
         line["duos_started"] = cells[("funding", line["funding"].pk, "duos_started")]
         line["actual_cost"] = cells[("funding", line["funding"].pk, "actual_cost")]
+    scope = period.params()
+    table = []
+    for point in POINTS:
+        for denominator in DENOMINATORS:
+            fig = figures.figure(cells, ALL, denominator, point, rows.table[(point, denominator)])
+            fig.query = _query(scope, point, denominator)
+            table.append(fig)
     return {
-        "table": [
-            figures.figure(cells, ALL, denominator, point, rows.table[(point, denominator)])
-            for point in POINTS
-            for denominator in DENOMINATORS
-        ],
+        "period": period,
+        "table": table,
         "duos_started": cells[DUOS_STARTED],
         "meetings_per_duo": cells[MEETINGS_PER_DUO],
         "fundings": lines,
         "series": _series(cells, rows),
-        "breakdowns": _breakdowns(cells, rows),
+        "breakdowns": _breakdowns(cells, rows, scope),
         "dimensions": dimensions,
         "years": sorted({r["year"] for r in snapshot.activity}),
     }
+
+
+def _query(scope: dict, point: str, denominator: str, **more: str) -> str:
+    """The drill-down's parameters for a figure (its cohorts, point, denominator
+    and breakdown value); the template adds the group or status."""
+    return urlencode({**scope, "point": point, "denominator": denominator, **more})
 
 
 def _series(cells: dict, rows: _Rows) -> list[dict]:
@@ -165,25 +245,27 @@ def _series(cells: dict, rows: _Rows) -> list[dict]:
         for point in POINTS:
             row = by_key[(point, "completed")]
             scope = ("cohort", year)
-            item[point] = figures.figure(cells, scope, "completed", point, row, shown=SHOWN_RATES)
+            item[point] = fig = figures.figure(
+                cells, scope, "completed", point, row, shown=SHOWN_RATES
+            )
+            fig.query = _query({"from": year, "to": year}, point, "completed")
+        item["points"] = [item[point] for point in POINTS]
         series.append(item)
     return series
 
 
-def _breakdowns(cells: dict, rows: _Rows) -> dict:
-    """(dimension, point) → [(value, n, figure)], over the completed."""
+def _breakdowns(cells: dict, rows: _Rows, scope: dict) -> dict[tuple, list[BreakdownRow]]:
+    """(dimension, point) → one row per value, over the completed."""
     shown = {}
     for (dimension, point), by_value in rows.values.items():
-        shown[(dimension, point)] = [
-            (
-                value,
-                cells[figures.n_key((dimension, value), "completed")],
-                figures.figure(
-                    cells, (dimension, value), "completed", point, row, shown=SHOWN_RATES
-                ),
+        shown[(dimension, point)] = lines = []
+        for value, row in by_value.items():
+            fig = figures.figure(
+                cells, (dimension, value), "completed", point, row, shown=SHOWN_RATES
             )
-            for value, row in by_value.items()
-        ]
+            fig.query = _query(scope, point, "completed", dimension=dimension, value=value)
+            n = cells[figures.n_key((dimension, value), "completed")]
+            lines.append(BreakdownRow(value, value_label(dimension, value), n, fig))
     return shown
 
 

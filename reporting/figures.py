@@ -16,6 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
+from duos.models import AgeBand, Gender
+from programmes.models import EducationLevel
 from programmes.suppression import Cell, Sheet
 
 from .rates import DENOMINATORS, GROUPS, POINTS, STATUSES
@@ -174,6 +178,7 @@ class Figure:
     rates: dict[str, Cell] = field(default_factory=dict)
     unknown_share: Cell | None = None
     provisional: bool = False
+    query: str = ""  # the drill-down's parameters for this row (coordinators' links)
 
 
 def figure(
@@ -192,3 +197,28 @@ def figure(
         unknown_share=cells.get(unknown_key(scope, denominator, point)),
         provisional=row["provisional"],
     )
+
+
+# --- labels of the breakdowns' values ----------------------------------------------------
+
+VALUE_CHOICES = {"gender": Gender, "age_band": AgeBand, "education_level": EducationLevel}
+
+
+def dimension_values(dimension: str) -> list[str]:
+    """Every value a breakdown row can hold (``rates._value``): the codes of the
+    dimension, "not_recorded", and yes / no for migration background."""
+    if dimension == "migration_background":
+        return ["yes", "no", "not_recorded"]
+    return [*VALUE_CHOICES[dimension].values, "not_recorded"]
+
+
+def value_label(dimension: str, value: str) -> str:
+    """The label a person reads for a breakdown's value (never its code)."""
+    if value == "not_recorded":
+        return _("Not recorded")
+    if dimension == "migration_background":
+        return _("Yes") if value == "yes" else _("No")
+    choices = VALUE_CHOICES.get(dimension)
+    if choices is not None and value in choices.values:
+        return str(choices(value).label)
+    return value

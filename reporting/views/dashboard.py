@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 
 from duos.access import related_programmes
+from duos.models import OutcomeStatus
 from programmes.access import (
     fundings_visible_to,
     get_or_deny,
@@ -15,13 +16,13 @@ from programmes.access import (
     role_required,
     sees_full_figures,
 )
-from programmes.exports import table_response
 from programmes.models import AccessRecord, Programme, Role
 from programmes.services import access_record
-
-from reporting.dashboard import Period, chart_bars, dashboard
+from reporting.dashboard import chart_bars, dashboard
+from reporting.downloads import csv_response, kinds, xlsx_response
+from reporting.drill import describe, trajectories
+from reporting.forms import dashboard_periods, drill_query
 from reporting.models import RateSnapshot
-from reporting.rates import GROUPS, STATUSES, last_duos
 from reporting.research_export import build_export, export_response
 
 DASHBOARD_ROLES = [Role.COORDINATOR, Role.FUNDER, Role.EVALUATOR]
@@ -29,20 +30,6 @@ DASHBOARD_ROLES = [Role.COORDINATOR, Role.FUNDER, Role.EVALUATOR]
 
 def _programmes(request: HttpRequest):
     return programmes_for(request.user, DASHBOARD_ROLES)
-
-
-def _number(value: str, *, digits: int) -> bool:
-    """A number of at most ``digits`` ASCII digits (``int()`` takes "١٢", and the
-    database no integer of 25 digits)."""
-    return value.isascii() and value.isdigit() and len(value) <= digits
-
-
-def _period(request: HttpRequest) -> Period:
-    def year(name):
-        value = request.GET.get(name, "")
-        return int(value) if _number(value, digits=4) and 1990 <= int(value) <= 2100 else None
-
-    return Period(year("from"), year("to"))
 
 
 @role_required(*DASHBOARD_ROLES)
@@ -63,47 +50,56 @@ def _programme_and_scope(request: HttpRequest, uuid) -> tuple[Programme, bool]:
 
 @role_required(*DASHBOARD_ROLES)
 def programme_dashboard(request: HttpRequest, uuid) -> HttpResponse:
+    """The figures of a period of cohorts (?from=&to=), optionally beside another
+    (?compare_from=&compare_to=), each suppressed as it would be alone; its
+    downloads (?format=csv|xlsx) hold the same cells."""
     programme, full = _programme_and_scope(request, uuid)
     snapshot = RateSnapshot.objects.filter(programme=programme).order_by("-version").first()
-    period = _period(request)
+    periods = dashboard_periods(request.GET)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx") and periods.errors:
+        return HttpResponseBadRequest(" ".join(periods.errors), content_type="text/plain")
     context = {
         "programme": programme,
         "snapshot": snapshot,
         "suppress": not full,
-        "period": period,
+        "drill": full,
+        "period": periods.period,
+        "compare": periods.compare,
+        "errors": periods.errors,
         "can_export_research": programmes_for(request.user, [Role.EVALUATOR, Role.COORDINATOR])
         .filter(pk=programme.pk)
         .exists(),
     }
     if snapshot is not None:
-        fundings = fundings_visible_to(request.user, programme)
-        data = dashboard(snapshot, period, full=full, fundings=fundings)
-        if request.GET.get("format") in ("csv", "xlsx"):
-            return _export(request, programme, snapshot, data, full)
-        context |= data
-        context["chart"] = chart_bars(data["series"])
+        fundings = list(fundings_visible_to(request.user, programme))
+        views = [dashboard(snapshot, periods.period, full=full, fundings=fundings)]
+        if periods.compare is not None:
+            views.append(dashboard(snapshot, periods.compare, full=full, fundings=()))
+        if fmt in ("csv", "xlsx"):
+            return _export(request, programme, snapshot, views, full, fmt)
+        context |= views[0]
+        context["columns"] = views
+        context["rows"] = _side_by_side(views)
+        context["chart"] = chart_bars(views[0]["series"])
     context["query"] = request.GET.urlencode()
-    return render(request, "reporting/dashboard.html", context)
+    status = 400 if periods.errors else 200
+    return render(request, "reporting/dashboard.html", context, status=status)
 
 
-def _export(request, programme, snapshot, data, full) -> HttpResponse:
-    """The period's table as CSV or XLSX: values for coordinators, the suppressed
-    text (never a value) for funders and evaluators."""
-    fmt = request.GET["format"]
-    header = ["programme", "period", "point", "denominator", "n", *STATUSES]
-    header += [f"rate_{g}" for g in GROUPS] + ["unknown_share", "provisional", "computed_at"]
-    period = f"{request.GET.get('from', '')}-{request.GET.get('to', '')}".strip("-") or "all"
-    stamp = snapshot.computed_at.isoformat(timespec="seconds")
+def _side_by_side(views: list[dict]) -> list[dict]:
+    """The main table's rows (point × denominator), each with one figure per
+    period shown."""
+    return [
+        {"point": figs[0].point, "denominator": figs[0].denominator, "figures": list(figs)}
+        for figs in zip(*(v["table"] for v in views), strict=True)
+    ]
 
-    def shown(cell):
-        return cell.value if full else cell.text
 
-    rows = []
-    for fig in data["table"]:
-        values = [shown(fig.n), *(shown(fig.counts[s]) for s in STATUSES)]
-        values += [shown(fig.rates[g]) for g in GROUPS]
-        values += [shown(fig.unknown_share), fig.provisional, stamp]
-        rows.append([programme.slug, period, fig.point, fig.denominator, *values])
+def _export(request, programme, snapshot, views, full, fmt) -> HttpResponse:
+    """The figures as CSV or XLSX: the screen's cells (values for coordinators, the
+    suppressed cells for funders and evaluators)."""
+    tables = kinds(views)
     access_record(
         request.user,
         what=AccessRecord.What.FIGURES_EXPORT,
@@ -113,36 +109,51 @@ def _export(request, programme, snapshot, data, full) -> HttpResponse:
             "suppressed": not full,
             "snapshot_version": snapshot.version,
         },
-        rows=len(rows),
+        rows=sum(len(t.rows) for t in tables),
         fmt=fmt,
     )
-    return table_response(header=header, rows=rows, filename=f"{programme.slug}-figures", fmt=fmt)
+    filename = f"{programme.slug}-figures-v{snapshot.version}"
+    if fmt == "xlsx":
+        return xlsx_response(
+            programme=programme, snapshot=snapshot, tables=tables, full=full, filename=filename
+        )
+    return csv_response(programme=programme, snapshot=snapshot, tables=tables, filename=filename)
 
 
 @role_required(Role.COORDINATOR)
 def drill_down(request: HttpRequest, uuid) -> HttpResponse:
-    """Coordinators only: the trajectories behind a number (their last duos)."""
+    """Coordinators only: the trajectories behind a figure (their last duos),
+    filtered exactly as the figure counts them."""
     programme, full = _programme_and_scope(request, uuid)
     if not full:
         raise PermissionDenied
-    duos = last_duos(programme).select_related("mentee", "mentor").order_by("-ended_on")
-    cohort = request.GET.get("cohort", "")
-    if _number(cohort, digits=4) and int(cohort) >= 1:  # a year (year 0 does not exist)
-        duos = duos.filter(cohort=int(cohort))
-    if request.GET.get("denominator") == "completed":
-        duos = duos.filter(end_reason__in=["completed", "goal_reached"])
-    point = (
-        request.GET.get("point") if request.GET.get("point") in ("exit", "follow_up") else "exit"
-    )
-    status = request.GET.get("status", "")
-    if status in STATUSES:
-        duos = duos.filter(**{f"{point}_status": status})
+    query = drill_query(request.GET)
+    duos = trajectories(programme=programme, query=query)
     page = Paginator(duos, 50).get_page(request.GET.get("page"))
+    statuses = dict(OutcomeStatus.choices)
+    rows = [
+        (duo, statuses.get(duo.exit_status, ""), statuses.get(duo.follow_up_status, ""))
+        for duo in page.object_list
+    ]
     return render(
         request,
         "reporting/drill_down.html",
-        {"programme": programme, "page": page, "point": point, "status": status, "cohort": cohort},
+        {
+            "programme": programme,
+            "page": page,
+            "rows": rows,
+            "filters": describe(query),
+            "errors": query.errors,
+            "query": _without_page(request),  # kept by the pagination links
+        },
+        status=400 if query.errors else 200,
     )
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @role_required(Role.EVALUATOR, Role.COORDINATOR)

@@ -126,8 +126,10 @@ def test_export_is_suppressed_for_funders_and_logged(client, world, figures):
     url = reverse("reporting:dashboard", args=[world.programme.uuid])
     response = client.get(url, {"from": "2024", "format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["programme", "period", "point", "denominator", "n"]
-    assert rows[1][4] == SMALL
+    header = ["programme", "kind", "period_from", "period_to", "point", "denominator", "n"]
+    assert rows[0][:7] == header
+    assert rows[1][:6] == [world.programme.slug, "period", "2024", "", "exit", "completed"]
+    assert rows[1][6] == SMALL
     record = AccessRecord.objects.get()
     assert (
         record.what == "figures_export"

@@ -37,6 +37,7 @@ INTEGER = re.compile(r"^\d{1,3}(?:[,\u202f\xa0 ]\d{3})+$|^\d+$")
 PERCENT = re.compile(r"^(\d+(?:\.\d+)?) %$")
 SMALL_OF = re.compile(r"^<5 of (\d+)$")
 COUNT_OF = re.compile(r"^(\d+) of (\d+)$")
+SO_FAR = re.compile(r"^(\S+) so far \(target \d+\)$")
 MARKS = {"<5", "·", "—", ""}
 
 
@@ -59,6 +60,18 @@ class Checker:
     def problem(self, text: str, why: str) -> None:
         self.problems.append(f"{self.where}: {text!r} {why}")
 
+    def fraction(self, value, n: int | None) -> None:
+        """A rate in a download: a fraction of 1 at full precision, or a mark."""
+        try:
+            rate = float(value)
+        except (TypeError, ValueError):
+            self.figure(str(value), n)
+            return
+        if n is None or n < 10:
+            self.problem(str(value), f"is a rate over n = {n}")
+        elif 1 <= round(rate * n) <= 4:
+            self.problem(str(value), f"of {n} gives a count from 1 to 4 back")
+
     def count(self, text: str) -> int | None:
         value = _integer(text)
         if value is not None and 1 <= value <= 4:
@@ -68,7 +81,11 @@ class Checker:
     def figure(self, text: str, n: int | None) -> None:
         """A cell that is not an n: a rate over ``n``, a count, or a mark."""
         text = text.removesuffix(" *").strip()
-        if match := PERCENT.match(text):
+        if "€" in text:
+            return  # an amount: checked by _leaked_money (a cost of hidden duos is "·")
+        if match := SO_FAR.match(text):  # duos started so far, against the target
+            self.figure(match[1], None)
+        elif match := PERCENT.match(text):
             if n is None or n < 10:
                 self.problem(text, f"is a rate over n = {n}")
             elif _multiplies_back(Decimal(match[1]), n):
@@ -238,19 +255,23 @@ def check_sums(html: str, where: str) -> list[str]:
     return problems
 
 
-def check_rows(rows: list[list], where: str, *, text_only: bool) -> list[str]:
-    """The figures download: one row per point and denominator."""
+COUNTS = {"n", *STATUSES, "duos_started"}
+RATES = {*(f"rate_{g}" for g in GROUPS), "unknown_share"}
+
+
+def check_rows(rows: list[list], where: str) -> list[str]:
+    """A table of the figures download (the CSV, or a sheet of the XLSX): counts
+    (numbers or marks) and rates (fractions or marks) over the row's n."""
     header, *body = rows
     checker = Checker(where)
-    figures = {"n", *STATUSES, *(f"rate_{g}" for g in GROUPS), "unknown_share"}
     for row in body:
         cells = dict(zip(header, row, strict=True))
-        for name in figures:
-            if text_only and not isinstance(cells[name], str):
-                checker.problem(str(cells[name]), f"in {name} is a raw value")
-        n = checker.count(str(cells["n"]))
-        for name in figures - {"n"}:
-            checker.figure(str(cells[name]), n)
+        n = checker.count(str(cells["n"])) if "n" in cells else None
+        for name, value in cells.items():
+            if name in COUNTS - {"n"} and value != "":
+                checker.figure(str(value), n)
+            elif name in RATES and value != "":
+                checker.fraction(value, n)
     return checker.problems
 
 
@@ -258,9 +279,16 @@ def _csv(response) -> list[list]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-def _xlsx(response) -> list[list]:
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active
-    return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+def _xlsx(response) -> dict[str, list[list]]:
+    """Sheet name → its rows (the Definitions sheet left out)."""
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    return {
+        sheet.title: [
+            ["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
+        for sheet in workbook.worksheets
+        if sheet.title != "Definitions"
+    }
 
 
 def _money_texts(funding: Funding) -> set[str]:
@@ -321,11 +349,11 @@ def read_everything(client, user, programmes) -> tuple[list[str], str]:
             problems += check_sums(response.content.decode(), where)
             texts.append(" ".join(Page(response.content.decode()).text))
             rows = _csv(client.get(url, {**period, "format": "csv"}))
-            problems += check_rows(rows, f"{where} csv", text_only=True)
+            problems += check_rows(rows, f"{where} csv")
             texts.append(" ".join(" ".join(map(str, row)) for row in rows))
-            rows = _xlsx(client.get(url, {**period, "format": "xlsx"}))
-            problems += check_rows(rows, f"{where} xlsx", text_only=True)
-            texts.append(" ".join(" ".join(map(str, row)) for row in rows))
+            for name, rows in _xlsx(client.get(url, {**period, "format": "xlsx"})).items():
+                problems += check_rows(rows, f"{where} xlsx {name}")
+                texts.append(" ".join(" ".join(map(str, row)) for row in rows))
     return problems, "\n".join(texts)
 
 
