@@ -307,13 +307,24 @@ class Event:
     label: str = ""
 
 
-def duo_timeline(duo: Duo, *, view: access.DuoView, reader) -> list[Event]:
+def duo_timeline(
+    duo: Duo,
+    *,
+    view: access.DuoView,
+    reader,
+    meetings=None,
+    after: dt.date | None = None,
+    until: dt.date | None = None,
+) -> list[Event]:
     """Meetings and status changes for everyone who sees the duo; outcomes,
     check-ins and every concern only where ``view`` allows them; a mentor's own
     concerns, to see whether they were handled. Meeting notes a reader may not
-    read are left out of the events. A fixed number of queries."""
+    read are left out of the events. A fixed number of queries.
+
+    A page of the timeline: ``meetings`` (a page of ``duo_meetings``) and the
+    other events dated after ``after`` and up to ``until`` (None: no bound)."""
     events = []
-    for meeting in duo_meetings(duo):
+    for meeting in duo_meetings(duo) if meetings is None else meetings:
         meeting.note_shown = view.all_meeting_notes or meeting.logged_by_id == reader.pk
         meeting.editable = meeting.logged_by_id == reader.pk
         events.append(Event(meeting.date, "meeting", meeting))
@@ -335,6 +346,12 @@ def duo_timeline(duo: Duo, *, view: access.DuoView, reader) -> list[Event]:
     if not view.support:
         concerns = concerns.filter(raised_by=reader)
     events += [Event(timezone.localtime(c.created_at).date(), "concern", c) for c in concerns]
+    events = [
+        e
+        for e in events
+        if e.kind == "meeting"
+        or ((after is None or e.on > after) and (until is None or e.on <= until))
+    ]
     return sorted(events, key=lambda e: e.on, reverse=True)
 
 

@@ -45,6 +45,26 @@ def duo_list(request: HttpRequest) -> HttpResponse:
     return render(request, "duos/duo_list.html", {"page": page})
 
 
+MEETINGS_PER_PAGE = 25
+
+
+def _timeline_page(request: HttpRequest, duo, view) -> dict:
+    """A page of the timeline (``?meetings=N``): 25 meetings, and the other events
+    dated between this page's oldest meeting and the previous page's, so that a
+    duo with 500 meetings does not send them all, and each event shows once."""
+    meetings = selectors.duo_meetings(duo)
+    page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("meetings"))
+    rows = list(page.object_list)
+    until = None
+    if page.number > 1:
+        until = meetings.values_list("date", flat=True)[page.start_index() - 2]
+    after = rows[-1].date if rows and page.has_next() else None
+    timeline = selectors.duo_timeline(
+        duo, view=view, reader=request.user, meetings=rows, after=after, until=until
+    )
+    return {"timeline": timeline, "meetings_page": page}
+
+
 @role_required(*DUO_PEOPLE)
 def duo_detail(request: HttpRequest, uuid) -> HttpResponse:
     duo, view = access.duo_or_deny(
@@ -55,7 +75,7 @@ def duo_detail(request: HttpRequest, uuid) -> HttpResponse:
     context = {
         "duo": duo,
         "can": view,
-        "timeline": selectors.duo_timeline(duo, view=view, reader=request.user),
+        **_timeline_page(request, duo, view),
         "progress": selectors.mentor_progress(duo),
         "feedback": selectors.duo_feedback(duo) if view.feedback else [],
     }
