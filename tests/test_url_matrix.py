@@ -152,6 +152,9 @@ RECORDS = {
         "duos:training_list",
         "duos:matching",
         "duos:weights",
+        "programmes:programme_edit",
+        "programmes:fundings",
+        "programmes:organisation_create",
         "duos:import_upload",
         "duos:import_template_csv",
         "duos:import_template_xlsx",
@@ -215,6 +218,7 @@ RECORDS = {
     "duos_import": ["duos:history_preview", "duos:history_confirm"],
     "follow_up_request": ["duos:follow_up_decide"],
     "membership": ["programmes:membership_revoke"],
+    "funding": ["programmes:funding_edit"],
 }
 UUID_RECORD = {name: record for record, names in RECORDS.items() for name in names}
 # Other uuid parameters name the same record in every URL.
@@ -313,6 +317,7 @@ def _fill(org: Org, *, duo: Duo, coordinator, coach_membership, logged_by) -> No
             needs_decision=True,
         ),
         "membership": coach_membership,
+        "funding": factories.FundingFactory(programme=programme),
     }
     # Everyone of the programme carries the mark, in every field a page may show.
     for model in (Mentee, Mentor):
