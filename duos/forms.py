@@ -22,11 +22,44 @@ from duos.models import (
     Risk,
     contract_problem,
 )
+from duos.services.outcomes import KEEP_QUALIFICATION
 from duos.vocab import LANGUAGES, SECTORS
 from programmes.forms import choose_one
 from programmes.validators import TEXT_LIMIT
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+QUALIFICATION_CHOICES = [
+    ("yes", _("Yes")),
+    ("no", _("No")),
+    ("not_known", _("Not known")),
+]
+QUALIFICATION_VALUES = {"yes": True, "no": False, "not_known": None}
+
+
+def qualification_field() -> forms.TypedChoiceField:
+    """ESF+ "gaining a qualification upon leaving", asked with the exit situation:
+    Yes / No / Not known, nothing preselected. The cleaned value is True, False or
+    None ("Not known"); left empty it is ``KEEP_QUALIFICATION``, so a correction
+    never erases what was recorded."""
+    return forms.TypedChoiceField(
+        label=_("Gained a qualification?"),
+        help_text=_(
+            "A certificate, diploma or recognised qualification obtained during the "
+            "mentoring or by its end (ESF+ indicator)."
+        ),
+        choices=choose_one(QUALIFICATION_CHOICES),
+        coerce=QUALIFICATION_VALUES.__getitem__,
+        empty_value=KEEP_QUALIFICATION,
+        required=False,
+    )
+
+
+def qualification_initial(value: bool | None) -> str:
+    """The choice showing a recorded value; nothing for None (asked again)."""
+    return {True: "yes", False: "no"}.get(value, "")
+
+
 PARTICIPANT_FIELDS = [
     "first_name",
     "last_name",
@@ -103,7 +136,13 @@ class ApplicationForm(forms.ModelForm):
 
 class MenteeApplicationForm(ApplicationForm):
     # The special-category consent comes right before the questions it covers.
-    field_order = [*PARTICIPANT_FIELDS, "motivation", "consent", "special_consent"]
+    field_order = [
+        *PARTICIPANT_FIELDS,
+        "employment_status_at_entry",
+        "motivation",
+        "consent",
+        "special_consent",
+    ]
 
     special_consent = forms.BooleanField(
         label=_(
@@ -113,9 +152,27 @@ class MenteeApplicationForm(ApplicationForm):
         required=False,
     )
 
+    # The situation at entry (ESF+): asked with nothing preselected; recorded once,
+    # the intake interview then shows it instead of asking again.
+    employment_status_at_entry = forms.ChoiceField(
+        label=_("Your situation today"),
+        choices=choose_one(EmploymentStatus.choices),
+        required=False,
+        help_text=_(
+            "Unemployed: without work and looking for work. Inactive: without work and "
+            "not looking for work now (studies, illness, care…)."
+        ),
+    )
+
     class Meta(ApplicationForm.Meta):
         model = Mentee
-        fields = [*PARTICIPANT_FIELDS, "motivation", "migration_background", "disability"]
+        fields = [
+            *PARTICIPANT_FIELDS,
+            "employment_status_at_entry",
+            "motivation",
+            "migration_background",
+            "disability",
+        ]
         widgets = {
             "birth_date": DATE_INPUT,
             "migration_background": forms.NullBooleanSelect,
@@ -149,7 +206,7 @@ class ScreeningForm(forms.Form):
         label=_("Reason to accept although a rule is not met"), max_length=300, required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, person=None, **kwargs):
         kwargs.setdefault("initial", {"interviewed_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
 
@@ -162,6 +219,14 @@ class MenteeScreeningForm(ScreeningForm):
     referral_source = forms.ChoiceField(
         label=_("Referred by"), choices=[("", "—"), *ReferralSource.choices], required=False
     )
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, person=person, **kwargs)
+        # Recorded once, never overwritten: once known it is shown, not asked again.
+        self.recorded_status = ""
+        if person is not None and person.employment_status_at_entry:
+            self.recorded_status = person.get_employment_status_at_entry_display()
+            del self.fields["employment_status_at_entry"]
 
 
 class WithdrawForm(forms.Form):
@@ -275,6 +340,7 @@ class CloseForm(forms.Form):
         choices=[("", "—"), *ContractType.choices],
         required=False,
     )
+    qualification_gained = qualification_field()
     mentor_satisfaction = forms.TypedChoiceField(
         label=_("Mentor's satisfaction (1–5)"), choices=SATISFACTION, coerce=int, required=False
     )

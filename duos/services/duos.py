@@ -30,7 +30,7 @@ from duos.models import (
 from duos.rules import duo_rules
 from duos.services import notifications
 from duos.services.figures import figures_changed
-from duos.services.outcomes import outcome_record
+from duos.services.outcomes import KEEP_QUALIFICATION, outcome_record
 from programmes.services.rules import rules_current
 
 
@@ -322,6 +322,7 @@ def duo_close(
     end_reason: str,
     exit_status: str,
     exit_contract: str = "",
+    qualification_gained: bool | None | object = KEEP_QUALIFICATION,
     feedback: list[dict] = (),
     rematch: bool = False,
 ) -> Duo:
@@ -339,6 +340,7 @@ def duo_close(
             status=exit_status,
             contract_type=exit_contract,
             source=Outcome.Source.COORDINATOR,
+            qualification_gained=qualification_gained,
         )
         for answer in feedback:
             DuoFeedback.objects.update_or_create(

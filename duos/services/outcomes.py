@@ -23,6 +23,11 @@ def follow_up_date(duo: Duo) -> dt.date | None:
     return duo.ended_on + relativedelta(months=duo_rules(duo).follow_up_months)
 
 
+# ``qualification_gained`` not given: a recorded answer stays as it is (an
+# import, a mentee's follow-up answer or a form left empty never erases it).
+KEEP_QUALIFICATION = object()
+
+
 def outcome_record(
     actor,
     *,
@@ -33,8 +38,11 @@ def outcome_record(
     date: dt.date | None = None,
     contract_type: str = "",
     note: str = "",
+    qualification_gained: bool | None | object = KEEP_QUALIFICATION,
 ) -> Outcome:
-    """Record the duo's outcome at a point; a second call for the same point corrects it."""
+    """Record the duo's outcome at a point; a second call for the same point corrects it.
+
+    ``qualification_gained`` (ESF+, at exit): True, False or None (not known)."""
     errors: dict[str, str] = {}
     if point not in Outcome.Point.values:
         errors["point"] = _("'%(value)s' is not an outcome point.") % {"value": point}
@@ -48,6 +56,8 @@ def outcome_record(
         }
     elif problem := contract_problem(status=status, contract_type=contract_type):
         errors["contract_type"] = capfirst(problem) + "."
+    if qualification_gained not in (True, False, None, KEEP_QUALIFICATION):
+        errors["qualification_gained"] = _("Answer yes, no or not known.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(), set_actor(actor):
@@ -68,6 +78,11 @@ def outcome_record(
                 "source": source,
                 "note": note.strip(),
                 "recorded_by": actor,
+                **(
+                    {}
+                    if qualification_gained is KEEP_QUALIFICATION
+                    else {"qualification_gained": qualification_gained}
+                ),
             },
         )
         figures_changed(duo.programme_id)

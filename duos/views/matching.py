@@ -376,6 +376,7 @@ def duo_close(request: HttpRequest, uuid) -> HttpResponse:
                 end_reason=data["end_reason"],
                 exit_status=data["exit_status"],
                 exit_contract=data["exit_contract"],
+                qualification_gained=data["qualification_gained"],
                 feedback=form.feedback(),
                 rematch=data["rematch"],
             )

@@ -29,8 +29,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from duos import access, selectors, services
+from duos.forms import qualification_field, qualification_initial
 from duos.models import ContractType, Duo, Outcome, OutcomeSource, contract_problem
 from duos.services import follow_up
+from duos.services.outcomes import KEEP_QUALIFICATION
 from duos.views.common import add_errors, messages_from
 from programmes.access import public, role_required
 from programmes.forms import choose_one
@@ -67,6 +69,12 @@ class OutcomeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    qualification_gained = qualification_field()
+
+    def __init__(self, *args, point: str = Outcome.Point.EXIT, **kwargs):
+        super().__init__(*args, **kwargs)
+        if point != Outcome.Point.EXIT:  # ESF+ asks it upon leaving only
+            del self.fields["qualification_gained"]
 
     def clean(self):
         data = super().clean()
@@ -91,6 +99,8 @@ def _unchanged(outcome: Outcome | None, data: dict, date: dt.date | None) -> boo
         and outcome.date == date
         and outcome.source == data["source"]
         and outcome.note == data["note"].strip()
+        and data.get("qualification_gained", KEEP_QUALIFICATION)
+        in (KEEP_QUALIFICATION, outcome.qualification_gained)
     )
 
 
@@ -169,7 +179,8 @@ def _initial(outcome: Outcome | None, default_date: dt.date | None) -> dict:
     if outcome is None:
         return {"date": default_date}
     fields = ("status", "contract_type", "date", "source", "note")
-    return {name: getattr(outcome, name) for name in fields}
+    initial = {name: getattr(outcome, name) for name in fields}
+    return initial | {"qualification_gained": qualification_initial(outcome.qualification_gained)}
 
 
 def _save(request: HttpRequest, *, duo: Duo, point: str, outcome, form, default_date) -> bool:
@@ -188,6 +199,7 @@ def _save(request: HttpRequest, *, duo: Duo, point: str, outcome, form, default_
             date=data["date"],
             contract_type=data["contract_type"],
             note=data["note"],
+            qualification_gained=data.get("qualification_gained", KEEP_QUALIFICATION),
         )
     except ValidationError as exc:
         add_errors(form, exc)
@@ -213,6 +225,7 @@ def outcome_edit(request: HttpRequest, uuid, point: str) -> HttpResponse:
     form = OutcomeForm(
         request.POST if request.method == "POST" else None,
         initial=_initial(outcome, default_date),
+        point=point,
     )
     if request.method == "POST" and form.is_valid():
         saved = _save(

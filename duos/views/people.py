@@ -71,7 +71,9 @@ def person_detail(request: HttpRequest, kind: str, uuid) -> HttpResponse:
             "kind": kind,
             "duplicates": intake.likely_duplicates(person),
             "checks": intake.checks_for(person, on=timezone.localdate()),
-            "screening_form": (MenteeScreeningForm if kind == "mentee" else ScreeningForm)(),
+            "screening_form": (MenteeScreeningForm if kind == "mentee" else ScreeningForm)(
+                person=person
+            ),
             "withdraw_form": WithdrawForm(),
         }
     )
@@ -91,7 +93,7 @@ def _screened_message(person, kind: str) -> str:
 def person_screen(request: HttpRequest, kind: str, uuid) -> HttpResponse:
     person = access.person_or_deny(request.user, KINDS[kind], uuid)
     form_class = MenteeScreeningForm if kind == "mentee" else ScreeningForm
-    form = form_class(request.POST if request.method == "POST" else None)
+    form = form_class(request.POST if request.method == "POST" else None, person=person)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
