@@ -33,7 +33,7 @@ def test_batch_matching_to_an_active_duo_then_rematching(demo, page: Page, scree
     page.on("response", lambda r: errors.append(r.url) if r.status >= 500 else None)
     sign_in(page, "coordinator@example.org")
     page.get_by_role("link", name="DUO for a JOB").first.click()
-    page.get_by_role("link", name="Matching").click()
+    page.get_by_role("link", name="Matching", exact=True).click()
     page.get_by_role("button", name="Run batch matching").click()
     expect(page.get_by_role("heading", name="Matching run")).to_be_visible()
     run = MatchingRun.objects.get(programme=demo)
@@ -44,8 +44,10 @@ def test_batch_matching_to_an_active_duo_then_rematching(demo, page: Page, scree
     page.get_by_role("button", name="Lock", exact=True).first.click()
     expect(page.get_by_role("button", name="Unlock", exact=True)).to_have_count(1)
     assert run.drafts.filter(locked=True).count() == 1
-    page.get_by_role("button", name="Publish the proposals").click()
-    expect(page.get_by_role("status").first).to_contain_text("proposals published")
+    page.get_by_role("button", name="Publish the chosen pairs").click()  # the locked row
+    expect(page.get_by_role("heading", name="Publish the proposals")).to_be_visible()
+    page.get_by_role("button", name="Confirm and send 1 proposal").click()
+    expect(page.get_by_role("status").first).to_contain_text("1 proposal published")
     proposal = Duo.objects.filter(
         programme=demo, status="proposed", match_score__isnull=False
     ).first()
