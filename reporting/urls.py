@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import dashboard as views_dashboard
 from .views import esf as views_esf
+from .views import reports as views_reports
 
 app_name = "reporting"
 
@@ -15,4 +16,12 @@ urlpatterns = [
         name="research_export",
     ),
     path("figures/<uuid:uuid>/esf/", views_esf.esf_indicators, name="esf"),
+    path("figures/<uuid:uuid>/reports/", views_reports.report_list, name="reports"),
+    path(
+        "figures/<uuid:uuid>/reports/publish/",
+        views_reports.report_publish_view,
+        name="report_publish",
+    ),
+    path("reports/<uuid:uuid>/report.pdf", views_reports.report_pdf, name="report_pdf"),
+    path("reports/<uuid:uuid>/report.xlsx", views_reports.report_xlsx, name="report_xlsx"),
 ]

@@ -170,6 +170,8 @@ RECORDS = {
         "reporting:drill_down",
         "reporting:research_export",
         "reporting:esf",
+        "reporting:reports",
+        "reporting:report_publish",
     ],
     "duo": [
         "duos:duo_detail",
@@ -218,6 +220,7 @@ RECORDS = {
     "duos_import": ["duos:history_preview", "duos:history_confirm"],
     "follow_up_request": ["duos:follow_up_decide"],
     "membership": ["programmes:membership_revoke"],
+    "published_report": ["reporting:report_pdf", "reporting:report_xlsx"],
     "funding": ["programmes:funding_edit"],
 }
 UUID_RECORD = {name: record for record, names in RECORDS.items() for name in names}
@@ -317,6 +320,7 @@ def _fill(org: Org, *, duo: Duo, coordinator, coach_membership, logged_by) -> No
             needs_decision=True,
         ),
         "membership": coach_membership,
+        "published_report": _published_report(programme, coordinator),
         "funding": factories.FundingFactory(programme=programme),
     }
     # Everyone of the programme carries the mark, in every field a page may show.
@@ -326,6 +330,23 @@ def _fill(org: Org, *, duo: Duo, coordinator, coach_membership, logged_by) -> No
             last_name=Concat(Value(f"{org.mark}-"), "ref"),
             email=Concat(Value(f"{org.mark.lower()}."), Lower("ref"), Value("@duo.invalid")),
         )
+
+
+def _published_report(programme, coordinator):
+    """A funder's yearly report of the programme (its figures frozen)."""
+    from reporting.reports.publish import report_publish
+    from reporting.services import snapshot_compute
+
+    snapshot_compute(programme=programme)
+    funding = factories.FundingFactory(programme=programme)
+    return report_publish(
+        coordinator,
+        programme=programme,
+        funding=funding,
+        year=funding.starts_on.year,
+        language="en",
+        include_esf=False,
+    )
 
 
 class Matrix:
