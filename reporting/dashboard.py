@@ -46,7 +46,10 @@ class Period:
         return (self.first or year) <= year <= (self.last or year)
 
     def running(self, today: dt.date) -> bool:
-        """Whether the period reaches into the current year (or has no end)."""
+        """Whether a chosen period reaches into the current year ("from 2024", "2026").
+        Every cohort (nothing chosen) is not a period of its own: False."""
+        if self.first is None and self.last is None:
+            return False
         return self.last is None or self.last >= today.year
 
     @property
