@@ -65,6 +65,7 @@ from django.utils.translation import gettext_lazy as _
 from duos.models import Duo, EmploymentStatus, Gender, Mentee, OutcomeStatus
 from programmes.models import EducationLevel, Programme
 from programmes.suppression import Cell, Sheet, suppress
+from reporting.rates import last_duos
 
 GENDERS: tuple[str, ...] = tuple(Gender.values)  # female, male, non_binary, not_stated
 OUTPUT, RESULT, LONGER_TERM = "output", "result", "longer_term"
@@ -201,22 +202,16 @@ def _participants(programme: Programme):
     return Mentee.objects.filter(programme=programme).annotate(entry=Subquery(first_start))
 
 
-def _output_counts(programme: Programme, *, start: dt.date, end: dt.date) -> dict[str, dict]:
-    """One query: every output count per gender, for the participants who
-    entered within [start, end]."""
+def _output_conditions() -> dict[str, Q]:
+    """Each output count (and each family's missing) as a condition on a
+    participant annotated with ``entry`` and ``age``."""
     consent = Q(special_consent_at__isnull=False)
     known_age = Q(birth_date__isnull=False, birth_date__lte=F("entry"))
     status = "employment_status_at_entry"
-    conditions = {
+    unemployed = [EmploymentStatus.UNEMPLOYED, EmploymentStatus.LONG_TERM_UNEMPLOYED]
+    return {
         TOTAL: Q(),
-        "EECO01": Q(
-            **{
-                f"{status}__in": [
-                    EmploymentStatus.UNEMPLOYED,
-                    EmploymentStatus.LONG_TERM_UNEMPLOYED,
-                ]
-            }
-        ),
+        "EECO01": Q(**{f"{status}__in": unemployed}),
         "EECO02": Q(**{status: EmploymentStatus.LONG_TERM_UNEMPLOYED}),
         "EECO03": Q(**{status: EmploymentStatus.INACTIVE}),
         "EECO04": Q(**{status: EmploymentStatus.EMPLOYED}),
@@ -234,6 +229,12 @@ def _output_counts(programme: Programme, *, start: dt.date, end: dt.date) -> dic
         "EECO12": consent & Q(disability=True),
         "missing|disability": ~(consent & Q(disability__isnull=False)),
     }
+
+
+def _output_counts(programme: Programme, *, start: dt.date, end: dt.date) -> dict[str, dict]:
+    """One query: every output count per gender, for the participants who
+    entered within [start, end]."""
+    conditions = _output_conditions()
     rows = (
         _participants(programme)
         .filter(entry__gte=start, entry__lte=end)
@@ -256,8 +257,6 @@ def _result_counts(
 ) -> dict[str, dict]:
     """One query: every result count per gender, over the trajectories whose
     last duo ended within [start, end] (``rates.last_duos``)."""
-    from reporting.rates import last_duos  # the trajectory's last duo, written once
-
     horizon_end = min(end, today) - relativedelta(months=programme.follow_up_months)
     followed = Q(ended_on__lte=horizon_end)
     qualification = "exit_outcome__qualification_gained"

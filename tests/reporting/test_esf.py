@@ -414,3 +414,15 @@ def test_dashboard_links_to_the_page(client, data):
     client.force_login(data.coordinator)
     html = client.get(reverse("reporting:dashboard", args=[data.programme.uuid])).content.decode()
     assert _url(data.programme) in html
+
+
+def test_page_queries_do_not_grow_with_the_data(client, world, django_assert_max_num_queries):
+    p = world.programme
+    for i in range(30):
+        mentee = _mentee(p, GENDERS[i % 4], employment_status_at_entry="unemployed")
+        _outcome(_duo(p, mentee, started=D(2025, 2, 1), ended=D(2025, 6, 1)), "employed")
+    client.force_login(world.funder)
+    with django_assert_max_num_queries(15):
+        response = client.get(_url(p, year=2025))
+    assert response.status_code == 200
+    assert _by_code(response.context["rows"])["EECO11"].total.text == "30"
