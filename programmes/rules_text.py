@@ -26,9 +26,22 @@ def _number(value) -> str:
     return formats.number_format(amount, places, use_l10n=True)
 
 
-def _labels(choices, codes) -> str:
+def _label_list(choices, codes) -> list[str]:
+    """Labels in the choices' own order (Dutch, French, …), whatever the stored order."""
+    order = {code: i for i, code in enumerate(choices.values)}
     labels = dict(choices.choices)
-    return ", ".join(str(labels.get(code, code)) for code in codes or [])
+    ordered = sorted(codes or [], key=lambda code: order.get(code, len(order)))
+    return [str(labels.get(code, code)) for code in ordered]
+
+
+def _labels(choices, codes) -> str:
+    return ", ".join(_label_list(choices, codes))
+
+
+def _lower_first(text: str) -> str:
+    """ "At most lower secondary (ISCED 0–2)" inside a sentence: only the first
+    letter goes lower-case (an abbreviation keeps its capitals)."""
+    return text[:1].lower() + text[1:]
 
 
 def _education(codes) -> str:
@@ -48,7 +61,10 @@ def _ages(low, high) -> str:
 def _mentees(rules: dict) -> str:
     ages = _ages(rules.get("mentee_min_age"), rules.get("mentee_max_age"))
     levels = rules.get("mentee_education_levels") or []
-    values = {"ages": ages, "levels": _education(levels).lower()}
+    values = {
+        "ages": ages,
+        "levels": ", ".join(_lower_first(x) for x in _label_list(EducationLevel, levels)),
+    }
     if rules.get("mentee_migration_background_required"):
         if levels:
             return _("Mentees: %(ages)s, with a migration background; education: %(levels)s") % (
