@@ -23,14 +23,28 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PeriodForm(forms.Form):
-    """A calendar year, or a period from one date to another (both given)."""
+    """A calendar year, or a period from one date to another (both given).
+
+    Funders and evaluators (``full=False``) choose whole calendar years only:
+    with free dates, two periods a day apart would give one participant's
+    counts back by subtraction, whatever each page hides."""
 
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100, required=False)
     start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
 
+    def __init__(self, *args, full: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.full = full
+        if not full:
+            del self.fields["start"], self.fields["end"]
+
     def clean(self):
         data = super().clean()
+        if not self.full and (self.data.get("start") or self.data.get("end")):
+            raise forms.ValidationError(
+                _("Funders and evaluators see these figures by calendar year: choose a year.")
+            )
         start, end = data.get("start"), data.get("end")
         if self.errors:
             return data
@@ -67,7 +81,7 @@ def _programme_and_scope(request: HttpRequest, uuid) -> tuple[Programme, bool]:
 @role_required(*ESF_ROLES)
 def esf_indicators(request: HttpRequest, uuid) -> HttpResponse:
     programme, full = _programme_and_scope(request, uuid)
-    form = PeriodForm(request.GET)
+    form = PeriodForm(request.GET, full=full)
     context = {
         "programme": programme,
         "form": form,

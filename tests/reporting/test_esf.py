@@ -340,9 +340,21 @@ def test_funder_sees_suppressed_cells(client, data):
 
 def test_evaluator_sees_suppressed_cells(client, data):
     client.force_login(data.evaluator)
-    response = client.get(_url(data.programme, start="2025-01-01", end="2025-12-31"))
+    response = client.get(_url(data.programme, year=2025))
     assert response.status_code == 200
     assert _visible_small(response.context["rows"]) == []
+
+
+@pytest.mark.parametrize("who", ["funder", "evaluator"])
+def test_funders_choose_whole_years_only(client, data, who):
+    """Free dates would let two periods a day apart give one person's counts back."""
+    client.force_login(getattr(data, who))
+    response = client.get(_url(data.programme, start="2025-01-01", end="2025-06-30"))
+    assert response.status_code == 400
+    assert "by calendar year: choose a year" in response.content.decode()
+    assert "rows" not in response.context
+    html = client.get(_url(data.programme)).content.decode()
+    assert 'name="start"' not in html and 'name="year"' in html
 
 
 @pytest.mark.parametrize(("who", "status"), [("outsider", 404), ("mentor_user", 403)])
