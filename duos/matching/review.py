@@ -108,7 +108,7 @@ def check_open(run: MatchingRun) -> None:
 def _locked_run(run: MatchingRun) -> MatchingRun:
     """The run's row, locked: two coordinators' changes to one run happen one by one."""
     run = (
-        MatchingRun.objects.select_for_update()
+        MatchingRun.objects.select_for_update(of=("self",))
         .select_related("programme", "weights")
         .get(pk=run.pk)
     )
@@ -236,9 +236,17 @@ def draft_swap(actor, *, draft: MatchDraft, mentor: Mentor) -> MatchDraft:
     re-solving keeps it."""
     with transaction.atomic(), set_actor(actor):
         run = _locked_run(draft.run)
-        draft = MatchDraft.objects.select_for_update().select_related("mentee").get(pk=draft.pk)
+        draft = (
+            MatchDraft.objects.select_for_update(of=("self",))
+            .select_related("mentee")
+            .get(pk=draft.pk)
+        )
         if (draft.mentee_id, draft.mentor_id) in proposed_pairs(run):
             raise ValidationError(_("This pair was published already: decline it on its page."))
+        if not runs.mentee_pool(run.programme).filter(pk=draft.mentee_id).exists():
+            raise ValidationError(
+                _("%(name)s is no longer waiting for a mentor.") % {"name": draft.mentee}
+            )
         chosen = next((o for o in swap_options(run, draft=draft) if o.mentor.pk == mentor.pk), None)
         if chosen is None:
             raise ValidationError(_("This mentor cannot be proposed to this mentee now."))
