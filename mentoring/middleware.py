@@ -27,12 +27,14 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django_htmx.http import HttpResponseClientRedirect
 
+from programmes.services import profile
 from programmes.signin import policy
 
 # Pages every signed-in person reaches, whatever the state of their second factor.
-ALWAYS_OPEN = frozenset({"account_logout", "set_language"})
+ALWAYS_OPEN = frozenset({"account_logout", "set_language", "programmes:language"})
 # Enrolling an authenticator app; allauth asks to confirm the password (or an
 # e-mailed code) first when the sign-in is more than a few minutes old.
 ENROLMENT = frozenset(
@@ -91,3 +93,27 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponseBase:
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user whose profile names a language gets every page in it,
+    whatever the browser says; everybody else keeps LocaleMiddleware's choice
+    (the language cookie, then Accept-Language).
+
+    After LocaleMiddleware (which activated the browser's language and, on the
+    way out, sets Content-Language from the active one) and after
+    SignInPolicyMiddleware (which may sign the request out). The language is
+    read from the profile once per session (at sign-in, programmes.signin.signals)
+    and kept in the session, so a page costs no query for it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = profile.session_language(request)
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return self.get_response(request)

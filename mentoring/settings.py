@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Second factor for staff, session lifetime per role, sign out everywhere.
     "mentoring.middleware.SignInPolicyMiddleware",
+    # A signed-in user's own language (their profile) over the browser's.
+    "mentoring.middleware.UserLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
@@ -267,6 +269,8 @@ LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"LANGUAGE_CODE={LANGUAGE_CODE!r}: use nl, fr or en.")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Belgian dates and numbers in Dutch and French, day-month-year in English.
+FORMAT_MODULE_PATH = ["mentoring.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Brussels")
 try:
     ZoneInfo(TIME_ZONE)
@@ -301,6 +305,8 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 # Links in e-mails sent by background jobs (no request to build them from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The name e-mails are signed with (allauth's would be the request's host).
+SITE_NAME = os.environ.get("SITE_NAME", "Duo").strip() or "Duo"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Duo <noreply@duo.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -43,12 +45,20 @@ class InvitationForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    language = forms.ChoiceField(
+        label=_("Their language"),
+        required=False,
+        help_text=_("Of their screens and e-mails, this invitation included."),
+    )
 
     def __init__(self, *args, organisations, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         # Scoped choices: the dropdowns never list what the coordinator may not see.
         self.fields["organisation"].queryset = organisations
         self.fields["programmes"].queryset = programmes
+        # The coordinator's own language to start with: most invite colleagues.
+        self.fields["language"].choices = settings.LANGUAGES
+        self.fields["language"].initial = translation.get_language()
 
 
 # --- setting a programme up (programmes.views.setup) ------------------------------------

@@ -19,6 +19,8 @@ urlpatterns = [
     ),
     path("fundings/<uuid:uuid>/", setup.funding_edit, name="funding_edit"),
     path("accounts/security/", signin_views.security, name="security"),
+    path("accounts/profile/", signin_views.profile, name="profile"),
+    path("accounts/language/", signin_views.language, name="language"),
     path(
         "accounts/security/sign-out-everywhere/",
         signin_views.sign_out_everywhere,

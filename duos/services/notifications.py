@@ -17,6 +17,7 @@ from django.utils import translation
 
 from duos.models import Duo
 from programmes.models import Membership, Role
+from programmes.services.profile import language_for
 
 logger = logging.getLogger(__name__)
 
@@ -52,19 +53,34 @@ def send_on_commit(*, template: str, context: dict, to: list[str], language: str
         transaction.on_commit(deliver)
 
 
-def coordinator_emails(duo: Duo) -> list[str]:
+def coordinators(duo: Duo) -> list:
+    """The active coordinators of the duo's programme (users), with their profiles."""
     memberships = Membership.objects.filter(
         organisation_id=duo.programme.operator_id,
         role=Role.COORDINATOR,
         revoked_at__isnull=True,
         user__is_active=True,
-    ).select_related("user")
-    return sorted({m.user.email for m in memberships if m.user.email})
+    ).select_related("user", "user__profile")
+    return [m.user for m in memberships if m.user.email]
+
+
+def coordinator_emails(duo: Duo) -> list[str]:
+    return sorted({user.email for user in coordinators(duo)})
 
 
 def staff_language(user) -> str:
-    """The language a staff user reads their e-mails in."""
-    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+    """The language a staff user reads their e-mails in: their profile's, else
+    the site's (programmes.services.profile.language_for)."""
+    return language_for(user)
+
+
+def by_language(users) -> dict[str, list[str]]:
+    """Addresses grouped by their owner's language: one message per language."""
+    groups: dict[str, set[str]] = {}
+    for user in users:
+        if user.email:
+            groups.setdefault(language_for(user), set()).add(user.email)
+    return {language: sorted(emails) for language, emails in sorted(groups.items())}
 
 
 _staff_language = staff_language
@@ -79,7 +95,7 @@ def duo_news(duo: Duo, *, template: str) -> None:
                 template=template,
                 context={**context, "recipient": person},
                 to=[person.email],
-                language=person.contact_language,
+                language=language_for(person),
             )
     coach = duo.coach
     if coach is not None and coach.is_active and coach.email:

@@ -25,6 +25,7 @@ from programmes.models import (
     Programme,
     Role,
 )
+from programmes.services.profile import invitee_language_set, language_for, profile_language
 
 User = get_user_model()
 
@@ -58,7 +59,8 @@ def account_for(*, email: str, first_name: str = "", last_name: str = "") -> tup
 
 
 def send_invitation(*, user: User, inviter, request_base: str, language: str | None = None) -> None:
-    """E-mail a link to set a password (allauth's password-reset-from-key page)."""
+    """E-mail a link to set a password (allauth's password-reset-from-key page),
+    in ``language``, else the invitee's own (their profile), else the page's."""
     path = reverse(
         "account_reset_password_from_key",
         kwargs={
@@ -66,7 +68,8 @@ def send_invitation(*, user: User, inviter, request_base: str, language: str | N
             "key": default_token_generator.make_token(user),
         },
     )
-    with translation.override(language or translation.get_language()):
+    language = language or language_for(user, fallback=translation.get_language())
+    with translation.override(language):
         context = {
             "user": user,
             "inviter": inviter,
@@ -89,7 +92,10 @@ def membership_invite(
     role: str,
     programmes: list[Programme] | None = None,
     request_base: str,
+    language: str = "",
 ) -> Membership:
+    """``language``: the invited person's, for their screens and e-mails (this
+    invitation's included); blank: the inviter's page's language for the e-mail."""
     if organisation.kind not in ROLE_ORGANISATION_KINDS[role]:
         raise ValidationError(
             {
@@ -101,6 +107,9 @@ def membership_invite(
         raise ValidationError({"programmes": _("Grant at least one programme.")})
     with transaction.atomic(), set_actor(actor):
         user, _created = account_for(email=email, first_name=first_name, last_name=last_name)
+        if language and not (user.has_usable_password() and profile_language(user)):
+            # Chosen by the inviter for someone not in yet (or who never chose).
+            invitee_language_set(user=user, language=language)
         live = Membership.objects.filter(
             user=user, organisation=organisation, role=role, revoked_at__isnull=True
         ).first()
@@ -130,8 +139,12 @@ def membership_invite(
 
 
 def _invite_on_commit(*, user: User, inviter, request_base: str) -> None:
+    # The invitee's language (their profile), else the inviter's page's, read now.
+    language = language_for(user, fallback=translation.get_language())
     transaction.on_commit(
-        lambda: send_invitation(user=user, inviter=inviter, request_base=request_base)
+        lambda: send_invitation(
+            user=user, inviter=inviter, request_base=request_base, language=language
+        )
     )
 
 

@@ -12,6 +12,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from programmes.services import profile
+
 from . import policy
 
 
@@ -22,6 +24,15 @@ def session_policy_at_sign_in(sender, request, user, **kwargs) -> None:
     policy.stamp_session(request, user)
     policy.apply_session_expiry(request, user)
     policy.keep_alive(request)
+
+
+@receiver(user_logged_in, dispatch_uid="programmes.signin.language_at_sign_in")
+def language_at_sign_in(sender, request, user, **kwargs) -> None:
+    """The profile's language, read once per session (mentoring.middleware
+    applies it to every page; the e-mails read the profile themselves)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    profile.remember_in_session(request, profile.profile_language(user))
 
 
 @receiver(post_save, sender=Authenticator, dispatch_uid="programmes.signin.enrolment_counts_as_mfa")

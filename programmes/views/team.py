@@ -35,6 +35,7 @@ def team(request: HttpRequest) -> HttpResponse:
                 role=data["role"],
                 programmes=list(data["programmes"]),
                 request_base=request.build_absolute_uri("/"),
+                language=data["language"],
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

@@ -187,8 +187,9 @@ def test_only_within_sixty_days_after_the_follow_up_date(
 def test_e_mail_in_the_mentee_s_language(
     clock, programme, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """Each e-mail is rendered in the mentee's contact language. Until the message
-    catalogues translate it, the localized date format tells the languages apart."""
+    """Each e-mail is rendered in the mentee's contact language: the dates in the
+    language's format (Belgian Dutch and French both write 10/12/2026) and the
+    subjects as the catalogues translate them."""
     dutch = ended_duo(programme, ended_on=dt.date(2026, 5, 1), contact_language="nl")
     french = ended_duo(programme, ended_on=dt.date(2026, 5, 2), contact_language="fr")
 
@@ -197,7 +198,7 @@ def test_e_mail_in_the_mentee_s_language(
     by_address = {m.to[0]: m for m in mailoutbox}
     dutch_mail, french_mail = by_address[dutch.mentee.email], by_address[french.mentee.email]
     expires = TODAY + dt.timedelta(days=follow_up.VALID_DAYS)
-    assert expires.strftime("%d-%m-%Y") in dutch_mail.body  # nl: j-n-Y
+    assert expires.strftime("%d/%m/%Y") in dutch_mail.body  # nl (Belgium): d/m/Y
     assert expires.strftime("%d/%m/%Y") in french_mail.body  # fr: d/m/Y
     for mail in (dutch_mail, french_mail):
         assert LINK.search(mail.body)

@@ -48,7 +48,7 @@ def test_the_to_do_says_the_question_was_not_sent_and_sends_it_now(
     assert response.status_code == 302
     assert len(mailoutbox) == 1 and mailoutbox[0].to == [old_duo.mentee.email]
     assert LINK.search(mailoutbox[0].body)  # a link on SITE_URL
-    sent_on = timezone.localdate().strftime("%m/%d/%Y")
+    sent_on = timezone.localdate().strftime("%d/%m/%Y")  # English, day first
     assert f"question sent on {sent_on}" in home(client, world.coordinator)
 
     # A second press while the link is open sends nothing and says why.

@@ -9,7 +9,7 @@ from programmes.templatetags.money import euro
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("nl", "7.762.500\xa0€"), ("fr", "7\xa0762\xa0500\xa0€"), ("en", "€7,762,500")],
+    [("nl", "7.762.500\xa0€"), ("fr", "7\u202f762\u202f500\xa0€"), ("en", "€7,762,500")],
 )
 def test_amounts_use_the_languages_thousands_separator(language, expected):
     with translation.override(language):
