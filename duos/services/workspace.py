@@ -20,6 +20,7 @@ from duos.health import Health, health
 from duos.models import CheckIn, CheckInKind, Concern, Duo, Risk
 from duos.selectors import with_last_contact
 from duos.services import notifications
+from programmes.services.profile import language_for
 
 logger = logging.getLogger(__name__)
 
@@ -36,18 +37,17 @@ def concern_raise(actor, *, duo: Duo, text: str, urgent: bool) -> Concern:
         raise ValidationError(_("Concerns are raised about an active duo."))
     with transaction.atomic(), set_actor(actor):
         concern = Concern.objects.create(duo=duo, raised_by=actor, urgent=urgent, text=text)
-        recipients = notifications.coordinator_emails(duo)
+        people = notifications.coordinators(duo)
         if duo.coach and duo.coach.is_active and duo.coach.email:
-            recipients = sorted({*recipients, duo.coach.email})
+            people.append(duo.coach)
         context = {"concern": concern, "duo": duo, "site": settings.SITE_URL}
-        transaction.on_commit(
-            lambda: notifications.send(
-                template="concern",
-                context=context,
-                to=recipients,
-                language=settings.LANGUAGE_CODE,
+        # Each in their own language: one message per language.
+        for language, recipients in notifications.by_language(people).items():
+            transaction.on_commit(
+                lambda to=recipients, lang=language: notifications.send(
+                    template="concern", context=context, to=to, language=lang
+                )
             )
-        )
         return concern
 
 
@@ -118,8 +118,9 @@ def send_silence_reminders(today: dt.date | None = None) -> int:
                 "days": (today - duo.last_contact).days,
                 "site": settings.SITE_URL,
             }
+            language = language_for(duo.mentor)
             transaction.on_commit(
-                lambda c=context, e=email, lang=duo.mentor.contact_language: notifications.send(
+                lambda c=context, e=email, lang=language: notifications.send(
                     template="silence_reminder", context=c, to=[e] if e else [], language=lang
                 )
             )
@@ -154,6 +155,6 @@ def send_coach_digests(today: dt.date | None = None) -> int:
             template="coach_digest",
             context={"coach": coach, "duos": duos, "today": today, "site": settings.SITE_URL},
             to=[coach.email],
-            language=settings.LANGUAGE_CODE,
+            language=language_for(coach),
         )
     return sent
