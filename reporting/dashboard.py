@@ -17,7 +17,7 @@ from programmes.models import Funding
 from programmes.suppression import Cell, Sheet, suppress
 
 from . import figures
-from .figures import ALL, Figure, value_label
+from .figures import ALL, Figure, dimension_values, value_label
 from .models import RateSnapshot
 from .rates import DENOMINATORS, POINTS
 
@@ -262,7 +262,8 @@ def _breakdowns(cells: dict, rows: _Rows, scope: dict) -> dict[tuple, list[Break
     shown = {}
     for (dimension, point), by_value in rows.values.items():
         shown[(dimension, point)] = lines = []
-        for value, row in by_value.items():
+        order = {value: k for k, value in enumerate(dimension_values(dimension))}
+        for value, row in sorted(by_value.items(), key=lambda item: order.get(item[0], 99)):
             fig = figures.figure(
                 cells, (dimension, value), "completed", point, row, shown=SHOWN_RATES
             )
