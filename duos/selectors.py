@@ -45,7 +45,7 @@ from duos.models import (
     Screening,
     TrainingAttendance,
 )
-from duos.rules import duo_rules
+from duos.rules import duo_rules, horizons_in_use, with_horizon
 from programmes.access import coordinated_programmes
 from programmes.models import Programme
 
@@ -398,16 +398,22 @@ def ending_soon(duos: QuerySet[Duo], *, within_days: int = 30) -> QuerySet[Duo]:
 
 def follow_ups_due(user) -> QuerySet[Duo]:
     """Ended duos of the coordinator's programmes whose follow-up point (end +
-    the programme's horizon) has passed, without a follow-up outcome yet; with
-    whether and when the question went out (``last_request_at``, ``requests``)."""
+    the horizon of the rules the duo ran under) has passed, without a follow-up
+    outcome yet; with whether and when the question went out
+    (``last_request_at``, ``requests``)."""
     today = timezone.localdate()
     due = Q(pk__in=[])
-    for programme in coordinated_programmes(user).only("pk", "follow_up_months"):
-        cutoff = today - relativedelta(months=programme.follow_up_months)
-        due |= Q(programme=programme, ended_on__lte=cutoff)
+    for months in horizons_in_use():
+        due |= Q(horizon_months=months, ended_on__lte=today - relativedelta(months=months))
     has_follow_up = Outcome.objects.filter(duo=OuterRef("pk"), point=Outcome.Point.FOLLOW_UP)
     return (
-        Duo.objects.filter(due, status=Duo.Status.ENDED)
+        with_horizon(
+            Duo.objects.filter(
+                programme__in=coordinated_programmes(user).values("pk"),
+                status=Duo.Status.ENDED,
+            )
+        )
+        .filter(due)
         .exclude(Exists(has_follow_up))
         .annotate(
             last_request_at=Max("follow_up_requests__created_at"),

@@ -37,9 +37,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duos.models import Duo, FollowUpRequest, Outcome
+from duos.rules import horizons_in_use, with_horizon
 from duos.services import notifications
 from duos.services.outcomes import follow_up_date, outcome_record
-from programmes.models import Programme
 
 logger = logging.getLogger(__name__)
 
@@ -69,12 +69,12 @@ def due_duos(*, today: dt.date) -> list[Duo]:
     now = timezone.now()
     # ended_on <= today - horizon, per horizon in use; a few days of margin for
     # month ends (31 Aug + 6 months is 28 Feb), then the exact date in Python.
-    horizons = Programme.objects.values_list("follow_up_months", flat=True).distinct()
+    # The horizon of the rules each duo ran under (duos.rules.with_horizon).
     window = Q(pk__in=[])
-    for months in horizons:
+    for months in horizons_in_use():
         cutoff = today - relativedelta(months=months) + dt.timedelta(days=3)
         oldest = cutoff - dt.timedelta(days=SEND_WITHIN_DAYS + 6)
-        window |= Q(programme__follow_up_months=months, ended_on__lte=cutoff, ended_on__gte=oldest)
+        window |= Q(horizon_months=months, ended_on__lte=cutoff, ended_on__gte=oldest)
     later_duo = Duo.objects.filter(
         mentee=OuterRef("mentee"),
         programme=OuterRef("programme"),
@@ -85,7 +85,8 @@ def due_duos(*, today: dt.date) -> list[Duo]:
         duo=OuterRef("pk"), answered_at__isnull=True, expires_at__gt=now
     )
     candidates = (
-        Duo.objects.filter(window, status=Duo.Status.ENDED)
+        with_horizon(Duo.objects.filter(status=Duo.Status.ENDED))
+        .filter(window)
         .exclude(mentee__email="")
         .exclude(Exists(later_duo))
         .exclude(Exists(has_follow_up))

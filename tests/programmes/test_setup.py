@@ -9,6 +9,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from duos import selectors as duo_selectors
 from duos import services as duo_services
@@ -491,3 +492,22 @@ def test_weights_save_checks_the_sum(world):
         services.weights_save(
             world.coordinator, programme=world.programme, weights={"sector": 99}, min_score=0
         )
+
+
+def test_follow_ups_are_due_after_the_horizon_the_duo_ran_under(world):
+    from duos.services.follow_up import due_duos
+
+    programme = world.programme
+    first = services.rules_current(programme)  # 6 months
+    services.programme_update(world.coordinator, programme=programme, data={"follow_up_months": 12})
+    second = services.rules_current(programme)
+    ended_on = timezone.localdate() - relativedelta(months=6, days=5)
+    under_first = factories.DuoFactory(programme=programme, ended=True, ended_on=ended_on)
+    under_second = factories.DuoFactory(programme=programme, ended=True, ended_on=ended_on)
+    Duo.objects.filter(pk=under_first.pk).update(rules_version=first)
+    Duo.objects.filter(pk=under_second.pk).update(rules_version=second)
+
+    due = set(duo_selectors.follow_ups_due(world.coordinator))
+    assert under_first in due and under_second not in due
+    sending = set(due_duos(today=timezone.localdate()))
+    assert under_first in sending and under_second not in sending
