@@ -132,13 +132,14 @@ def _funding_rows(view: dict) -> Kind:
 
 def kinds(views: list[dict]) -> list[Kind]:
     """``views``: the dashboard's data for the period shown, then (if any) the
-    period compared with it, each suppressed on its own. Fundings: the shown
-    period's (those the reader may see)."""
+    period compared with it, each suppressed on its own; as on the screen, the
+    compared period gives its main rows only. Fundings: those the reader may see."""
+    shown = views[:1]  # the screen shows the compared period's main table only
     return [
         _period_rows(views),
-        _cohort_rows(views),
-        _breakdown_rows(views),
-        _activity_rows(views),
+        _cohort_rows(shown),
+        _breakdown_rows(shown),
+        _activity_rows(shown),
         _funding_rows(views[0]),
     ]
 
@@ -156,9 +157,9 @@ def _definitions(programme: Programme, snapshot: RateSnapshot, full: bool) -> Sh
             else _("yes: counts from 1 to 4 and what would give them back are hidden"),
         ],
         ["", ""],
-        *([name, text] for name, text in COLUMNS()),
+        *([name, text] for name, text in column_definitions()),
         ["", ""],
-        *([name, text] for name, text in MARKERS()),
+        *([name, text] for name, text in marker_definitions()),
     ]
     return SheetData(
         name=_("Definitions"),
@@ -168,7 +169,7 @@ def _definitions(programme: Programme, snapshot: RateSnapshot, full: bool) -> Sh
     )
 
 
-def COLUMNS() -> list[tuple[str, str]]:  # noqa: N802 - a table, translated when read
+def column_definitions() -> list[tuple[str, str]]:
     statuses = ", ".join(STATUSES)
     return [
         ("period_from, period_to", _("The cohorts of the period (years; empty: no limit).")),
@@ -219,7 +220,7 @@ def COLUMNS() -> list[tuple[str, str]]:  # noqa: N802 - a table, translated when
     ]
 
 
-def MARKERS() -> list[tuple[str, str]]:  # noqa: N802
+def marker_definitions() -> list[tuple[str, str]]:
     return [
         ("*", _("Provisional (on the screen): see provisional.")),
         (SMALL, _("A count from 1 to 4, hidden.")),

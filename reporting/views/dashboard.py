@@ -77,7 +77,9 @@ def programme_dashboard(request: HttpRequest, uuid) -> HttpResponse:
         if periods.compare is not None:
             views.append(dashboard(snapshot, periods.compare, full=full, fundings=()))
         if fmt in ("csv", "xlsx"):
-            return _export(request, programme, snapshot, views, full, fmt)
+            return _export(
+                request, programme=programme, snapshot=snapshot, views=views, full=full, fmt=fmt
+            )
         context |= views[0]
         context["columns"] = views
         context["rows"] = _side_by_side(views)
@@ -96,7 +98,15 @@ def _side_by_side(views: list[dict]) -> list[dict]:
     ]
 
 
-def _export(request, programme, snapshot, views, full, fmt) -> HttpResponse:
+def _export(
+    request: HttpRequest,
+    *,
+    programme: Programme,
+    snapshot: RateSnapshot,
+    views: list[dict],
+    full: bool,
+    fmt: str,
+) -> HttpResponse:
     """The figures as CSV or XLSX: the screen's cells (values for coordinators, the
     suppressed cells for funders and evaluators)."""
     tables = kinds(views)

@@ -207,3 +207,22 @@ def test_download_queries_do_not_grow(client, world, data, django_assert_max_num
     with django_assert_max_num_queries(few):
         response = client.get(_url(world), params)
     assert response.status_code == 200
+
+
+def test_compare_download_holds_both_periods_as_on_the_screen(client, world, data):
+    client.force_login(world.funder)
+    params = {"from": "2024", "to": "2024", "compare_from": "2022", "compare_to": "2023"}
+    screen = client.get(_url(world), params).context
+    rows = read_csv(client.get(_url(world), {**params, "format": "csv"}))
+    period = [r for r in rows if r["kind"] == "period"]
+    assert [(r["period_from"], r["period_to"]) for r in period] == [("2024", "2024")] * 4 + [
+        ("2022", "2023")
+    ] * 4
+    for view, lines in zip(screen["columns"], (period[:4], period[4:]), strict=True):
+        for fig, line in zip(view["table"], lines, strict=True):
+            assert line["n"] == (fig.n.text if fig.n.hidden else str(fig.n.value))
+            for group, cell in fig.rates.items():
+                assert line[f"rate_{group}"] == (cell.text if cell.hidden else str(cell.value))
+    # the compared period shows its main rows only, on the screen and here
+    assert {r["cohort"] for r in rows if r["kind"] == "cohort"} == {"2024"}
+    assert {r["period_from"] for r in rows if r["kind"] == "breakdown"} == {"2024"}
