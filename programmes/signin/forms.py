@@ -45,7 +45,7 @@ class ProfileForm(forms.Form):
         help_text=_("For example +32 470 12 34 56."),
     )
     language = forms.ChoiceField(
-        label=_("Language"),
+        label=_("Your language"),
         required=False,
         help_text=_("Screens and e-mails in this language; empty: the browser's."),
     )
