@@ -421,3 +421,18 @@ def test_an_english_page_shows_day_month_year(client, world):
     assert "Silent" in page
     assert "30/11/2026" in page
     assert "11/30/2026" not in page
+
+
+def test_a_mentors_invitation_is_in_their_contact_language(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    from duos.services.accounts import mentor_account_invite
+
+    mentor = factories.MentorFactory(
+        programme=world.programme, email="marc@duo.invalid", contact_language="fr"
+    )
+    with translation.override("nl"), django_capture_on_commit_callbacks(execute=True):
+        mentor_account_invite(world.coordinator, mentor=mentor, request_base="http://testserver/")
+    [message] = mailoutbox
+    assert message.to == ["marc@duo.invalid"]
+    assert message.subject == t("fr", "You are invited to Duo")
