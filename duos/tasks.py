@@ -74,3 +74,19 @@ def apply_retention() -> dict:
         "erased": retention.erase_past_retention(),
         "uploads": retention.upload_content_prune(),
     }
+
+
+# Big imports (duos.imports.jobs): ids in, the import re-loaded and its state
+# checked, so a message delivered twice does nothing the second time.
+@shared_task(name="duos.import_check", time_limit=900, soft_time_limit=840)
+def import_check(import_id: int) -> str:
+    from duos.imports import jobs
+
+    return jobs.check_run(import_id=import_id)
+
+
+@shared_task(name="duos.import_apply", time_limit=1800, soft_time_limit=1740)
+def import_apply(import_id: int, actor_id: int | None) -> str:
+    from duos.imports import jobs
+
+    return jobs.apply_run(import_id=import_id, actor_id=actor_id)

@@ -96,10 +96,17 @@ def _plan(importer: Importer, *, programme: Programme, table: Table, preview: Pr
 
 
 def import_apply(
-    actor, importer: Importer, *, programme: Programme, content: bytes, filename: str
+    actor,
+    importer: Importer,
+    *,
+    programme: Programme,
+    content: bytes,
+    filename: str,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, dict[str, int]]:
     """Plan every row, then write all the changed ones in one transaction, or
-    nothing: raises ``ImportRejected`` with every error. Returns the counts."""
+    nothing: raises ``ImportRejected`` with every error. Returns the counts.
+    ``progress(rows_written)`` is called after each row (the background job)."""
     try:
         table = read_table(content=content, filename=filename)
     except SpreadsheetError as exc:
@@ -112,7 +119,7 @@ def import_apply(
             _plan(importer, programme=programme, table=table, preview=preview)
             if preview.errors:
                 raise ImportRejected(preview.errors)
-            _write(actor, importer, programme=programme, rows=preview.rows)
+            _write(actor, importer, programme=programme, rows=preview.rows, progress=progress)
             remember(programme=programme, kind=importer.kind, rows=preview.rows)
     except IntegrityError:
         # A record with one of these keys was written meanwhile, by someone else.
@@ -128,11 +135,20 @@ def import_apply(
     return preview.summary()
 
 
-def _write(actor, importer: Importer, *, programme: Programme, rows: list[RowPlan]) -> None:
+def _write(
+    actor,
+    importer: Importer,
+    *,
+    programme: Programme,
+    rows: list[RowPlan],
+    progress: Callable[[int], None] | None = None,
+) -> None:
     changed = [row for row in rows if row.action != UNCHANGED]
     if importer.order is not None:
         changed.sort(key=importer.order)
-    for row in changed:
+    for done, row in enumerate(changed, start=1):
+        if progress is not None:
+            progress(done)
         try:
             importer.write(actor, row, programme=programme)
         except RowError as exc:
@@ -171,7 +187,13 @@ def upload_preview(importer: Importer, *, data_import: DataImport) -> Preview:
     return import_preview(importer, **_arguments(data_import))
 
 
-def upload_confirm(actor, importer: Importer, *, data_import: DataImport) -> Confirmation:
+def upload_confirm(
+    actor,
+    importer: Importer,
+    *,
+    data_import: DataImport,
+    progress: Callable[[int], None] | None = None,
+) -> Confirmation:
     """Apply the upload once: a second confirmation changes nothing and says so."""
     with transaction.atomic():
         locked = (
@@ -181,7 +203,7 @@ def upload_confirm(actor, importer: Importer, *, data_import: DataImport) -> Con
         )
         if locked.applied_at is not None:
             return Confirmation(locked.summary, locked.applied_at, already_applied=True)
-        summary = import_apply(actor, importer, **_arguments(locked))
+        summary = import_apply(actor, importer, **_arguments(locked), progress=progress)
         locked.applied_at = timezone.now()
         locked.summary = summary
         locked.save(update_fields=["applied_at", "summary", "updated_at"])

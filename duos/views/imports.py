@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from duos import access
-from duos.imports import flow, history, outcomes, participants, reader
+from duos.imports import flow, history, jobs, outcomes, participants, reader
 from duos.imports.rows import CREATE, UNCHANGED, ImportRejected, RowPlan
 from duos.models import DataImport, ImportKind
 from programmes.access import role_required
@@ -190,10 +190,11 @@ class UploadForm(forms.Form):
         try:
             reader.check_size(size=upload.size, filename=name)  # before reading it
             content = upload.read()
-            reader.read_table(content=content, filename=name)  # bounded: refuses early
+            table = reader.read_table(content=content, filename=name)  # bounded: refuses early
         except reader.SpreadsheetError as exc:
             raise forms.ValidationError(exc.message) from None
         self.content = content
+        self.rows = len(table.rows)
         return upload
 
 
@@ -233,6 +234,17 @@ def upload(request: HttpRequest, uuid, kind: str) -> HttpResponse:
     programme = access.programme_or_deny(request.user, uuid)
     posted = request.method == "POST"
     form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid() and jobs.in_background(rows=form.rows):
+        # A big file: the request only keeps it; a job checks it (progress on the page).
+        data_import = jobs.check_start(
+            request.user,
+            screen.importer,
+            programme=programme,
+            filename=form.cleaned_data["file"].name,
+            content=form.content,
+            rows=form.rows,
+        )
+        return redirect(_preview_url(screen, data_import))
     if posted and form.is_valid():
         data_import = flow.upload_create(
             request.user,
@@ -270,7 +282,10 @@ def preview(request: HttpRequest, uuid, kind: str, import_uuid=None) -> HttpResp
         "upload_url": reverse(f"duos:{screen.url}_upload", args=[data_import.programme.uuid]),
         "confirm_url": _preview_url(screen, data_import, "confirm"),
     }
-    if data_import.applied_at is None:
+    if data_import.applied_at is None and data_import.state != jobs.UPLOADED:
+        context |= _job_context(screen, data_import)
+        summary = context.pop("counts")
+    elif data_import.applied_at is None:
         result = flow.upload_preview(screen.importer, data_import=data_import)
         summary = result.summary()
         context |= {
@@ -282,6 +297,35 @@ def preview(request: HttpRequest, uuid, kind: str, import_uuid=None) -> HttpResp
         summary = data_import.summary
     context["summary"] = [(label, summary.get(group, {})) for group, label in screen.groups.items()]
     return render(request, "duos/import_preview.html", context)
+
+
+def _job_context(screen: Screen, data_import: DataImport) -> dict:
+    """A big import's page: its job's progress, or the preview the job kept."""
+    state = data_import.state
+    context = {"job": {"state": state, "running": state in jobs.RUNNING}, "counts": {}}
+    if state == jobs.READY:
+        kept = data_import.summary.get("preview", {})
+        actions = {"new": _("new"), "unchanged": _("unchanged"), "updated": screen.updated}
+        rows = [
+            {
+                "line": row["line"],
+                "cells": row["cells"],
+                "action": actions[row["action"]],
+                "changes": "; ".join(f"{n}: {old} → {new}" for n, old, new in row["changes"]),
+            }
+            for row in kept.get("rows", [])
+        ]
+        context |= {
+            "preview": {
+                "errors": kept.get("errors", []),
+                "warnings": kept.get("warnings", []),
+                "ok": not kept.get("errors_total"),
+            },
+            "rows": rows,
+            "rows_hidden": max(0, kept.get("rows_total", 0) - len(rows)),
+            "counts": kept.get("counts", {}),
+        }
+    return context
 
 
 def _row(screen: Screen, row: RowPlan) -> dict:
@@ -323,6 +367,11 @@ def confirm(request: HttpRequest, uuid, kind: str, import_uuid=None) -> HttpResp
     screen = SCREENS[kind]
     data_import = _import_or_deny(request, kind, uuid, import_uuid)
     back = redirect(_preview_url(screen, data_import))
+    if data_import.state != jobs.UPLOADED and data_import.applied_at is None:
+        # A big import: the job writes every row, or none; the page shows its progress.
+        if jobs.apply_start(request.user, data_import=data_import):
+            messages.info(request, _("The import runs in the background; this page follows it."))
+        return back
     try:
         result = flow.upload_confirm(request.user, screen.importer, data_import=data_import)
     except ImportRejected as exc:
