@@ -135,6 +135,11 @@ class Duo(PublicIdModel):
             models.Index(fields=["mentor", "status"], name="duo_mentor_status_idx"),
             # The coach's workspace: duos a coach follows, by status.
             models.Index(fields=["coach", "status"], name="duo_coach_status_idx"),
+            # The duo list in its default order (duos.selectors.duo_list_for), a page
+            # at a time: read in index order instead of sorting every duo in scope.
+            models.Index(
+                fields=["status", "-started_on", "-created_at"], name="duo_list_order_idx"
+            ),
         ]
 
     def __str__(self) -> str:
