@@ -77,6 +77,8 @@ class Person(HttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"sign-in of {email} answered {response.status_code}")
+                # Also in the log: bench/load.py counts them after resetting the statistics.
+                print(f"SIGN-IN REFUSED {email} {response.status_code}", flush=True)
 
     def get(self, url: str, name: str):
         return self.client.get(url, name=name)
