@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duos.health import Health, health
+from duos.health import Health
 from duos.models import CheckIn, CheckInKind, Concern, Duo, Risk
-from duos.selectors import with_last_contact
+from duos.selectors import duo_health, with_last_contact
 from duos.services import notifications
 from programmes.services.profile import language_for
 
@@ -80,19 +80,10 @@ def check_in_record(actor, *, duo: Duo, kind: str, on: dt.date, note: str, risk:
 def silent_duos(today: dt.date) -> list[Duo]:
     active = with_last_contact(
         Duo.objects.filter(status=Duo.Status.ACTIVE).select_related(
-            "programme", "mentee", "mentor__user", "coach"
+            "programme", "mentee", "mentor__user", "coach", "rules_version"
         )
     )
-    return [
-        duo
-        for duo in active
-        if health(
-            last_contact=duo.last_contact,
-            meetings_per_month=duo.programme.meetings_per_month,
-            today=today,
-        )
-        == Health.SILENT
-    ]
+    return [duo for duo in active if duo_health(duo, today) == Health.SILENT]
 
 
 def send_silence_reminders(today: dt.date | None = None) -> int:

@@ -154,7 +154,7 @@ class World:
     def __init__(self):
         self.programme = factories.ProgrammeFactory(
             name="Mentoraat Anderlecht",
-            languages=["nl", "fr", "ar"],
+            languages=["nl", "fr", "de"],  # working languages: programmes.models.Language
             mentee_education_levels=["isced_0_2", "isced_3_4"],
         )
         operator = self.programme.operator
