@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 from auditlog.models import LogEntry
 from dateutil.relativedelta import relativedelta
@@ -27,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duos import access
-from duos.health import Health, health, rhythm_of
+from duos.health import Health, expected_interval, health, rhythm_of
 from duos.models import (
     CheckIn,
     Concern,
@@ -46,8 +47,8 @@ from duos.models import (
     TrainingAttendance,
 )
 from duos.rules import duo_rules, horizons_in_use, with_horizon
-from programmes.access import coordinated_programmes
-from programmes.models import Programme
+from programmes.access import coordinated_programmes, programmes_for
+from programmes.models import Programme, Role, RulesVersion
 
 
 def with_last_contact(duos: QuerySet[Duo]) -> QuerySet[Duo]:
@@ -75,30 +76,94 @@ def duo_health(duo: Duo, today: dt.date | None = None) -> Health | None:
     )
 
 
+def _rhythm_groups(programme_ids=None) -> dict[Decimal, Q]:
+    """Duos grouped by the rhythm they run under (``duos.health.rhythm_of``: their
+    rules version's, else their programme's), as one Q per rhythm. Read from the
+    programmes and rules versions (a few rows each), never from the duos."""
+    programmes = Programme.objects.order_by()
+    if programme_ids is not None:
+        programmes = programmes.filter(pk__in=programme_ids)
+    versions: dict[Decimal, list[int]] = {}
+    keyless: list[int] = []  # versions without a rhythm: the programme's applies
+    for pk, rules in RulesVersion.objects.order_by().values_list("pk", "rules"):
+        if (rules or {}).get("meetings_per_month") in (None, ""):
+            keyless.append(pk)
+        else:
+            versions.setdefault(rhythm_of(rules, 0), []).append(pk)
+    own: dict[Decimal, list[int]] = {}
+    for pk, programme_rhythm in programmes.values_list("pk", "meetings_per_month"):
+        own.setdefault(rhythm_of(None, programme_rhythm), []).append(pk)
+    by_programme = Q(rules_version__isnull=True) | Q(rules_version_id__in=keyless)
+    groups = {}
+    for rhythm in versions.keys() | own.keys():
+        groups[rhythm] = Q(rules_version_id__in=versions.get(rhythm, [])) | (
+            by_programme & Q(programme_id__in=own.get(rhythm, []))
+        )
+    return groups
+
+
+def health_q(value: str, *, today: dt.date, programme_ids=None) -> Q:
+    """A Q over duos annotated by ``with_last_contact`` that holds exactly where
+    ``duos.health.health`` gives ``value``: for each rhythm, its thresholds turned
+    into dates (days since contact is a whole number, so "days <= interval + 3"
+    is "days <= floor(interval + 3)"). Health is then worked out by the database
+    for the rows it reads, not in Python over every active duo."""
+    matching = Q(pk__in=[])
+    for rhythm, duos in _rhythm_groups(programme_ids).items():
+        interval = expected_interval(rhythm)
+        on_track_days = math.floor(interval + 3)  # on track: days <= this
+        silent_after = math.floor(2 * interval)  # silent: days > this
+        recent = today - dt.timedelta(days=on_track_days)
+        old = today - dt.timedelta(days=silent_after)
+        if value == Health.ON_TRACK:
+            condition = Q(last_contact__gte=recent)
+        elif value == Health.SILENT:
+            condition = Q(last_contact__lt=old)
+        else:  # slipping: neither
+            condition = Q(last_contact__lt=recent, last_contact__gte=old)
+        matching |= duos & condition
+    return matching & Q(status=Duo.Status.ACTIVE, last_contact__isnull=False)
+
+
 def filter_by_health(
     duos: QuerySet[Duo], value: str, today: dt.date | None = None
 ) -> QuerySet[Duo]:
-    """The active duos of ``duos`` whose health is ``value``. Health depends on
-    each duo's rhythm, so it is worked out on one light query of (id, last
-    contact, rhythm) and the list filtered by id."""
+    """The active duos of ``duos`` whose health is ``value`` (each duo's rhythm:
+    its rules version's, else its programme's), filtered in the database."""
     today = today or timezone.localdate()
-    rows = with_last_contact(
-        Duo.objects.filter(pk__in=duos.values("pk"), status=Duo.Status.ACTIVE)
-    ).values_list("pk", "last_contact", "programme__meetings_per_month", "rules_version__rules")
-    matching = [
-        pk
-        for pk, last_contact, rhythm, rules in rows
-        if last_contact is not None
-        and health(
-            last_contact=last_contact, meetings_per_month=rhythm_of(rules, rhythm), today=today
+    if value not in Health.values:
+        return duos.none()
+    if "last_contact" not in duos.query.annotations:
+        duos = with_last_contact(duos)
+    return duos.filter(health_q(value, today=today))
+
+
+def visible_duos(user) -> QuerySet[Duo]:
+    """The rows of ``access.duos_for(user)``, with the user's programmes and mentor
+    profiles read first (three small queries): the duos are then filtered by
+    short lists of ids, which PostgreSQL reads through the programme, coach and
+    mentor indexes, instead of joining every duo to its mentor to test an OR of
+    sub-selects (a sequential scan of every duo: 60 ms at 100,000 duos)."""
+    if not (user.is_authenticated and user.is_active):
+        return access.duos_for(user)
+    coordinated = list(coordinated_programmes(user).values_list("pk", flat=True))
+    coached = list(programmes_for(user, [Role.COACH]).values_list("pk", flat=True))
+    mentors = list(Mentor.objects.filter(user=user).values_list("pk", flat=True))
+    visible = Q(pk__in=[])
+    if coordinated:
+        visible |= Q(programme_id__in=coordinated)
+    if coached:
+        visible |= Q(coach=user, programme_id__in=coached)
+    if mentors:
+        visible |= Q(
+            mentor_id__in=mentors,
+            status__in=[Duo.Status.PROPOSED, Duo.Status.ACTIVE, Duo.Status.ENDED],
         )
-        == value
-    ]
-    return duos.filter(pk__in=matching)
+    return Duo.objects.filter(visible)
 
 
 def duo_list_for(user, *, statuses=None) -> QuerySet[Duo]:
-    duos = access.duos_for(user)
+    duos = visible_duos(user)
     if statuses:
         duos = duos.filter(status__in=statuses)
     return with_last_contact(
@@ -182,21 +247,17 @@ def pipeline_counts(programmes: QuerySet[Programme]) -> dict[int, PipelineCounts
     )
     for row in available:
         counts[row["programme_id"]].available_mentors = row["n"]
-    today = timezone.localdate()
-    silent = Counter()
-    active_duos = with_last_contact(Duo.objects.filter(programme__in=ids, status=Duo.Status.ACTIVE))
-    for programme_id, last_contact, rhythm, rules in active_duos.values_list(
-        "programme_id", "last_contact", "programme__meetings_per_month", "rules_version__rules"
-    ):
-        counts[programme_id].active_duos += 1
-        rhythm = rhythm_of(rules, rhythm)
-        if (
-            health(last_contact=last_contact, meetings_per_month=rhythm, today=today)
-            == Health.SILENT
-        ):
-            silent[programme_id] += 1
-    for programme_id, n in silent.items():
-        counts[programme_id].silent_duos = n
+    # Active and silent duos per programme in one aggregate: health worked out
+    # by the database (``health_q``), not in Python over every active duo.
+    silent = health_q(Health.SILENT, today=timezone.localdate(), programme_ids=ids)
+    active_duos = (
+        with_last_contact(Duo.objects.filter(programme__in=ids, status=Duo.Status.ACTIVE))
+        .values("programme_id")
+        .annotate(n=Count("pk"), silent=Count("pk", filter=silent))
+    )
+    for row in active_duos:
+        counts[row["programme_id"]].active_duos = row["n"]
+        counts[row["programme_id"]].silent_duos = row["silent"]
     return counts
 
 

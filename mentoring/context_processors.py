@@ -6,17 +6,25 @@ from programmes.models import Role
 
 
 def navigation(request: HttpRequest) -> dict:
-    """Which links the navigation shows, as flags (two queries, signed-in users
-    only): the template never works out a role."""
+    """Which links the navigation shows, as flags (signed-in users only): the
+    template never works out a role. The roles were looked up once for the
+    request (mentoring.middleware); whether the user mentors is one query, kept
+    on the request."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     roles = roles_of(user)
     return {
         "nav": {
-            "duos": bool(roles & {Role.COORDINATOR, Role.COACH}) or is_mentor(user),
+            "duos": bool(roles & {Role.COORDINATOR, Role.COACH}) or _is_mentor(request),
             "people": Role.COORDINATOR in roles,
             "figures": bool(roles & {Role.COORDINATOR, Role.FUNDER, Role.EVALUATOR}),
             "admin": user.is_superuser,
         }
     }
+
+
+def _is_mentor(request: HttpRequest) -> bool:
+    if not hasattr(request, "_duo_is_mentor"):
+        request._duo_is_mentor = is_mentor(request.user)
+    return request._duo_is_mentor

@@ -3,6 +3,8 @@
 allauth has no setting that forces a second factor, so this middleware does:
 
 - a session begun before the user signed out everywhere is signed out;
+- the user's roles are looked up once and kept on the request's user for the
+  rest of the request (``programmes.access.roles_of`` reads them there);
 - the session's idle lifetime follows the user's role (8 hours for staff,
   30 days for mentors), also when a role is granted or revoked meanwhile; the
   session is saved at most once a minute, which restarts its idle time;
@@ -30,6 +32,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_htmx.http import HttpResponseClientRedirect
 
+from programmes.access import ROLES_CACHE, roles_of
 from programmes.services import profile
 from programmes.signin import policy
 
@@ -63,6 +66,9 @@ class SignInPolicyMiddleware:
             if not policy.session_is_current(request, user):
                 logout(request)
             else:
+                # Once per request: the policy below, the view's role check, the
+                # page and the navigation all read them (programmes.access.roles_of).
+                setattr(user, ROLES_CACHE, frozenset(roles_of(user)))
                 staff = policy.is_staff_user(user)
                 request.mfa_required = policy.mfa_required(user, staff=staff)
                 policy.apply_session_expiry(request, user, staff=staff)

@@ -33,8 +33,16 @@ def live_memberships(user) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, revoked_at__isnull=True)
 
 
+# Where mentoring.middleware keeps a request's roles: looked up once per request
+# (the sign-in policy, the view's role check, the page and the navigation all ask).
+ROLES_CACHE = "_duo_request_roles"
+
+
 def roles_of(user) -> set[str]:
     """The membership roles a user holds now (mentor is decided in duos.access)."""
+    cached = getattr(user, ROLES_CACHE, None)
+    if cached is not None:
+        return set(cached)
     return set(live_memberships(user).values_list("role", flat=True).distinct())
 
 
