@@ -90,3 +90,15 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a page or e-mail rendered in
+    Dutch by the previous test must not leave Dutch number formats behind
+    (the middleware activates the request's language on the test's thread)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -228,7 +228,7 @@ def test_pdf_shows_every_figure_of_the_dashboard(reports):
         ],
     )
     assert _nl(line["actual_cost"], "money") == "5.585\u00a0€"  # 262,500 ÷ 47, so far
-    assert "so far" in text  # the funding runs until the end of next year
+    assert "tot nu toe" in text  # "so far": the funding runs until the end of next year
     _rows_in_order(text, _figure_rows(figures))
     # the chart's table: this year's cohort exactly as the dashboard's series has it
     (own,) = figures["series"]
@@ -252,7 +252,7 @@ def test_pdf_shows_every_figure_of_the_dashboard(reports):
         provisional = labels.definitions()[0][1]
     assert figures["table"][2].provisional and f"* {provisional[:30]}" in text
     # the report names its snapshot version and computation date
-    assert f"version {reports.snapshot.version}" in text and "30 november 2026" in text
+    assert f"momentopname versie {reports.snapshot.version}" in text and "30 november 2026" in text
 
 
 def test_frozen_cells_equal_the_dashboards(reports):
