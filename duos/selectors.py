@@ -16,7 +16,6 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -282,11 +281,21 @@ def mentee_list_for(user) -> QuerySet[Mentee]:
 
 
 def mentor_list_for(user) -> QuerySet[Mentor]:
-    active = Count("duos", filter=Q(duos__status=Duo.Status.ACTIVE))
+    # A correlated subquery on duo_mentor_status_idx, not a join grouped by
+    # mentor: on the paginated list PostgreSQL counts only the page's mentors
+    # (the join counted the duos of every mentor in scope, and the page's
+    # count grouped them all again).
+    active = (
+        Duo.objects.filter(mentor=OuterRef("pk"), status=Duo.Status.ACTIVE)
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         access.mentors_for(user)
         .select_related("programme", "user")
-        .annotate(active_duos=active)
+        .annotate(active_duos=Coalesce(Subquery(active, output_field=IntegerField()), 0))
         .order_by("status", "last_name", "first_name", "pk")
     )
 
@@ -467,6 +476,7 @@ def follow_ups_due(user) -> QuerySet[Duo]:
     for months in horizons_in_use():
         due |= Q(horizon_months=months, ended_on__lte=today - relativedelta(months=months))
     has_follow_up = Outcome.objects.filter(duo=OuterRef("pk"), point=Outcome.Point.FOLLOW_UP)
+    requests = FollowUpRequest.objects.filter(duo=OuterRef("pk")).order_by()
     return (
         with_horizon(
             Duo.objects.filter(
@@ -476,9 +486,17 @@ def follow_ups_due(user) -> QuerySet[Duo]:
         )
         .filter(due)
         .exclude(Exists(has_follow_up))
+        # Subqueries, not a join grouped by duo: evaluated for the rows shown
+        # (the home lists the first 50), not for every duo due.
         .annotate(
-            last_request_at=Max("follow_up_requests__created_at"),
-            requests=Count("follow_up_requests"),
+            last_request_at=Subquery(requests.order_by("-created_at").values("created_at")[:1]),
+            requests=Coalesce(
+                Subquery(
+                    requests.values("duo").annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
         )
         .select_related("mentee", "programme")
         .order_by("ended_on")
