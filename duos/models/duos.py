@@ -210,9 +210,7 @@ class Outcome(PublicIdModel):
     source = models.CharField(_("source"), max_length=24, choices=OutcomeSource.choices)
     # ESF+ result indicator "participants gaining a qualification upon leaving":
     # None when not asked or not known (counted as missing, never guessed).
-    qualification_gained = models.BooleanField(
-        _("gained a qualification"), null=True, blank=True
-    )
+    qualification_gained = models.BooleanField(_("gained a qualification"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=TEXT_LIMIT)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
