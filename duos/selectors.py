@@ -46,8 +46,8 @@ from duos.models import (
     TrainingAttendance,
 )
 from duos.rules import duo_rules, horizons_in_use, with_horizon
-from programmes.access import coordinated_programmes, programmes_for
-from programmes.models import Programme, Role, RulesVersion
+from programmes.access import coordinated_programmes
+from programmes.models import Programme, RulesVersion
 
 
 def with_last_contact(duos: QuerySet[Duo]) -> QuerySet[Duo]:
@@ -137,32 +137,8 @@ def filter_by_health(
     return duos.filter(health_q(value, today=today))
 
 
-def visible_duos(user) -> QuerySet[Duo]:
-    """The rows of ``access.duos_for(user)``, with the user's programmes and mentor
-    profiles read first (three small queries): the duos are then filtered by
-    short lists of ids, which PostgreSQL reads through the programme, coach and
-    mentor indexes, instead of joining every duo to its mentor to test an OR of
-    sub-selects (a sequential scan of every duo: 60 ms at 100,000 duos)."""
-    if not (user.is_authenticated and user.is_active):
-        return access.duos_for(user)
-    coordinated = list(coordinated_programmes(user).values_list("pk", flat=True))
-    coached = list(programmes_for(user, [Role.COACH]).values_list("pk", flat=True))
-    mentors = list(Mentor.objects.filter(user=user).values_list("pk", flat=True))
-    visible = Q(pk__in=[])
-    if coordinated:
-        visible |= Q(programme_id__in=coordinated)
-    if coached:
-        visible |= Q(coach=user, programme_id__in=coached)
-    if mentors:
-        visible |= Q(
-            mentor_id__in=mentors,
-            status__in=[Duo.Status.PROPOSED, Duo.Status.ACTIVE, Duo.Status.ENDED],
-        )
-    return Duo.objects.filter(visible)
-
-
 def duo_list_for(user, *, statuses=None) -> QuerySet[Duo]:
-    duos = visible_duos(user)
+    duos = access.duos_for(user)
     if statuses:
         duos = duos.filter(status__in=statuses)
     return with_last_contact(
