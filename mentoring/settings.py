@@ -172,6 +172,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     _db["OPTIONS"].setdefault("timeout", 20)
 elif _db["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: our queries read a page of rows, and PostgreSQL's JIT
+    # (on above a cost estimate that correlated subqueries easily reach) spent
+    # 10-15 ms compiling for a 30 ms count on the coordinator home (bench/pages.py).
+    _db.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     if env_bool("DATABASE_POOL", False):
         # psycopg's pool (Django >= 5.1); needs CONN_MAX_AGE = 0.
         _db["CONN_MAX_AGE"] = 0
