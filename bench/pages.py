@@ -74,6 +74,7 @@ def pages() -> list[tuple[str, str, str, str]]:
     mentor = Mentor.objects.filter(programme=programme).order_by("pk").first()
     figures = f"/figures/{programme.uuid}/"
     rows = [
+        ("profile (the floor: a signed-in page)", "coordinator-0", "GET", "/accounts/profile/"),
         ("coordinator home", "coordinator-0", "GET", "/"),
         ("duo list", "coordinator-0", "GET", "/duos/"),
         ("duo list ?status=active", "coordinator-0", "GET", "/duos/?status=active"),
@@ -229,7 +230,9 @@ def main() -> None:
                 request(client, method, url)
             profiler.disable()
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("cumulative").print_stats(45)
+            stats.sort_stats("tottime").print_stats(25)
             print("```\n" + out.getvalue() + "```")
 
 

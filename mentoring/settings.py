@@ -153,6 +153,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer with flattened widget templates (mentoring/forms.py).
+FORM_RENDERER = "mentoring.forms.FormRenderer"
 
 # --- database -----------------------------------------------------------------
 DATABASES = {

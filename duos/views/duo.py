@@ -38,10 +38,10 @@ def duo_list(request: HttpRequest) -> HttpResponse:
             export=lambda qs, fmt: table_response(
                 filename="duos", fmt=fmt, **selectors.duo_table(qs)
             ),
-            decorate=selectors.duos_with_health,
+            decorate=selectors.duo_rows,
         )
     page = Paginator(duos, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.duos_with_health(page.object_list)
+    page.object_list = selectors.duo_rows(page.object_list)
     return render(request, "duos/duo_list.html", {"page": page})
 
 
