@@ -16,7 +16,7 @@ def navigation(request: HttpRequest) -> dict:
     roles = roles_of(user)
     return {
         "nav": {
-            "duos": bool(roles & {Role.COORDINATOR, Role.COACH}) or _is_mentor(request),
+            "duos": bool(roles & {Role.COORDINATOR, Role.COACH}) or request_is_mentor(request),
             "people": Role.COORDINATOR in roles,
             "figures": bool(roles & {Role.COORDINATOR, Role.FUNDER, Role.EVALUATOR}),
             "admin": user.is_superuser,
@@ -24,7 +24,9 @@ def navigation(request: HttpRequest) -> dict:
     }
 
 
-def _is_mentor(request: HttpRequest) -> bool:
+def request_is_mentor(request: HttpRequest) -> bool:
+    """Whether the signed-in user mentors, looked up once per request (the home
+    page and the navigation both ask)."""
     if not hasattr(request, "_duo_is_mentor"):
         request._duo_is_mentor = is_mentor(request.user)
     return request._duo_is_mentor

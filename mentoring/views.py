@@ -6,7 +6,7 @@ from django.shortcuts import render
 from duos import access as duo_access
 from duos import selectors as duo_selectors
 from duos.forms import meeting_form_for
-from duos.models import Duo
+from mentoring.context_processors import request_is_mentor
 from programmes.access import programmes_for, public, roles_of
 from programmes.models import Role
 from programmes.selectors import programmes_with_operator
@@ -30,8 +30,7 @@ def _coach(user, context: dict) -> None:
 
 
 def _mentor(user, context: dict) -> None:
-    own = duo_selectors.duo_list_for(user, statuses=[Duo.Status.ACTIVE])
-    own = duo_selectors.duos_with_health(own.filter(mentor__user=user))
+    own = duo_selectors.duos_with_health(duo_selectors.mentor_home_duos(user))
     last = duo_selectors.last_meeting_logged_by(user)
     for duo in own:
         duo.meeting_form = meeting_form_for(duo, last_meeting=last)
@@ -51,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
         _coordinator(user, context)
     if Role.COACH in roles:
         _coach(user, context)
-    if duo_access.is_mentor(user):
+    if request_is_mentor(request):
         _mentor(user, context)
     granted = roles & {Role.FUNDER, Role.EVALUATOR}
     if granted:
