@@ -3,10 +3,11 @@ project's copies of a few widget templates first.
 
 Django renders a radio button or checkbox through four nested ``{% include %}``
 (the option, the labelled input, the input, its attributes) and a select's
-options through two; on a mentor's home (a meeting form per duo) and the lists'
-filter forms that was most of the page's time. templates/django/forms/widgets/
-holds the same templates with those includes written inline (generated from
-Django's, same HTML byte for byte: tests/test_form_renderer.py)."""
+options through two, and every field's label and (even empty) error list
+through one more; on a mentor's home (a meeting form per duo) and the lists'
+filter forms that was most of the page's time. templates/django/forms/ holds
+the same templates with those includes written inline (generated from Django
+5.2's, same HTML byte for byte: tests/test_form_renderer.py)."""
 
 from __future__ import annotations
 

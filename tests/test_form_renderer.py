@@ -36,7 +36,8 @@ class EveryWidget(forms.Form):
 def _html(form_class, renderer, **kwargs) -> str:
     form = form_class(renderer=renderer, **kwargs)
     form.is_bound and form.is_valid()
-    return form.as_div() + "".join(str(f) for f in form)
+    fields = "".join(f"{f.label_tag()}{f.legend_tag()}{f.errors}{f}" for f in form)
+    return form.as_div() + form.as_p() + fields + str(form.non_field_errors())
 
 
 @pytest.mark.parametrize(
@@ -79,6 +80,13 @@ def test_settings_use_it(settings):
 
 def test_the_flattened_templates_are_the_ones_read():
     renderer = FormRenderer()
-    for name in ("radio.html", "checkbox_select.html", "select.html", "input.html"):
-        origin = renderer.get_template(f"django/forms/widgets/{name}").origin.name
-        assert "/templates/django/forms/widgets/" in origin and "site-packages" not in origin
+    for name in (
+        "widgets/radio.html",
+        "widgets/checkbox_select.html",
+        "widgets/select.html",
+        "widgets/input.html",
+        "label.html",
+        "errors/list/default.html",
+    ):
+        origin = renderer.get_template(f"django/forms/{name}").origin.name
+        assert "/templates/django/forms/" in origin and "site-packages" not in origin
