@@ -20,6 +20,7 @@ the rows are still uncommitted.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -125,19 +126,20 @@ def apply_start(actor, *, data_import: DataImport) -> bool:
 def _kept_row(row: RowPlan) -> dict:
     return {
         "line": row.line,
-        "cells": [_text(c) for c in row.shown],
+        "cells": [cell_text(c) for c in row.shown],
         "action": "new"
         if row.action == CREATE
         else "unchanged"
         if row.action == UNCHANGED
         else "updated",
-        "changes": [[name, _text(old), _text(new)] for name, (old, new) in row.changes.items()],
+        "changes": [
+            [name, cell_text(old), cell_text(new)] for name, (old, new) in row.changes.items()
+        ],
     }
 
 
-def _text(value) -> str:
-    import datetime as dt
-
+def cell_text(value) -> str:
+    """A cell as the preview shows it: "—" for nothing, ISO dates, "a; b" lists."""
     if value in (None, ""):
         return "—"
     if isinstance(value, dt.date):

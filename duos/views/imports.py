@@ -12,7 +12,6 @@ URL pattern.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django import forms
@@ -337,24 +336,15 @@ def _row(screen: Screen, row: RowPlan) -> dict:
     else:
         action = screen.updated
     changes = "; ".join(
-        f"{name}: {_text(old)} → {_text(new)}" for name, (old, new) in row.changes.items()
+        f"{name}: {jobs.cell_text(old)} → {jobs.cell_text(new)}"
+        for name, (old, new) in row.changes.items()
     )
     return {
         "line": row.line,
-        "cells": [_text(c) for c in row.shown],
+        "cells": [jobs.cell_text(c) for c in row.shown],
         "action": action,
         "changes": changes,
     }
-
-
-def _text(value) -> str:
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return "; ".join(str(item) for item in value) or "—"
-    return str(value)
 
 
 def _total(summary: dict, groups: tuple[str, ...], key: str) -> int:
