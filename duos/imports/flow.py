@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -187,6 +187,26 @@ def upload_preview(importer: Importer, *, data_import: DataImport) -> Preview:
     return import_preview(importer, **_arguments(data_import))
 
 
+IMPORT_LOCK_SPACE = 4711  # the first key of the imports' advisory locks
+
+
+def _claimed(pk: int, *, kind: str) -> DataImport:
+    """The upload, held by this transaction until it ends, so that two
+    confirmations (a double click, a job delivered twice) apply it once.
+
+    On PostgreSQL the hold is an advisory lock, not a lock of the row: the
+    job writes its progress into that row through a connection of its own
+    while this transaction runs (``duos.imports.jobs``), and a row lock would
+    make that write wait for the end of this very transaction, for ever."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_SPACE, pk])
+        uploads = DataImport.objects.all()
+    else:
+        uploads = DataImport.objects.select_for_update(of=("self",))
+    return uploads.select_related("programme").get(pk=pk, kind=kind)
+
+
 def upload_confirm(
     actor,
     importer: Importer,
@@ -196,11 +216,7 @@ def upload_confirm(
 ) -> Confirmation:
     """Apply the upload once: a second confirmation changes nothing and says so."""
     with transaction.atomic():
-        locked = (
-            DataImport.objects.select_for_update(of=("self",))
-            .select_related("programme")
-            .get(pk=data_import.pk, kind=importer.kind)
-        )
+        locked = _claimed(data_import.pk, kind=importer.kind)
         if locked.applied_at is not None:
             return Confirmation(locked.summary, locked.applied_at, already_applied=True)
         summary = import_apply(actor, importer, **_arguments(locked), progress=progress)
