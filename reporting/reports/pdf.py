@@ -62,7 +62,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
+    return Paragraph(escape(_printable(str(text))), style)
 
 
 def _table(rows: list[list], widths: list[float], *, header: bool = True) -> Table:
@@ -280,8 +280,21 @@ def _definitions(s: dict) -> list:
     ]
 
 
+def _printable(value):
+    """French groups thousands with a narrow no-break space (U+202F), which the
+    PDF's font has no glyph for ("123214 €"): print a no-break space instead."""
+    if isinstance(value, str):
+        return value.replace("\u202f", "\u00a0")
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_printable(item) for item in value]
+    return value
+
+
 def render_pdf(data: dict) -> bytes:
     """The PDF of a published report, from its ``data`` only."""
+    data = _printable(data)
     _register_fonts()
     buffer = io.BytesIO()
     with translation.override(data["language"]):
