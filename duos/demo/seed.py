@@ -37,7 +37,6 @@ from duos.demo.timeline import (
     trajectory,
 )
 from duos.demo.write import write_activity, write_duos, write_people
-from duos.models import Duo
 from programmes.models import Programme
 from programmes.services.rules import rules_current, rules_record
 
@@ -128,12 +127,9 @@ def seed(*, today: dt.date, password: str) -> Tally:
             programme = programmes[profile.slug]
             people, plans = plan_programme(rng, namer, profile, programme, today)
             rows = write_people(tally, programme, people, users)
-            written = write_duos(tally, programme, plans, rows, users)
             # The demo's duos ran under the programme's rules as they are now.
             rules = rules_record(None, programme=programme) or rules_current(programme)
-            Duo.objects.filter(programme=programme, rules_version__isnull=True).update(
-                rules_version=rules
-            )
+            written = write_duos(tally, programme, plans, rows, users, rules=rules)
             recorder = users.get(profile.recorder_account)
             write_activity(tally, written, users=users, recorder=recorder)
         seed_published(tally, programmes=programmes, today=today)

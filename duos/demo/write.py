@@ -77,15 +77,18 @@ def _duo_values(plan: DuoPlan, programme: Programme, rows: dict, users) -> dict:
     }
 
 
-def write_duos(tally: Tally, programme: Programme, plans: list[DuoPlan], rows: dict, users):
-    """[(plan, Duo row)], each mentee's duos written in the order they happened."""
+def write_duos(
+    tally: Tally, programme: Programme, plans: list[DuoPlan], rows: dict, users, *, rules=None
+):
+    """[(plan, Duo row)], each mentee's duos written in the order they happened,
+    under the rules version ``rules``."""
     _delete_stale_duos(tally, plans, rows)
     written = []
     for plan in sorted(plans, key=lambda p: (p.mentee.ref, p.started_on or p.proposed_on)):
         key = {"mentee": rows[plan.mentee.ref], "started_on": plan.started_on}
         if not plan.started_on:
             key["mentor"] = rows[plan.mentor.ref]
-        values = _duo_values(plan, programme, rows, users)
+        values = _duo_values(plan, programme, rows, users) | {"rules_version": rules}
         written.append((plan, upsert(Duo, tally, key=key, values=values)))
     return written
 
