@@ -150,6 +150,7 @@ def _definitions(programme: Programme, snapshot: RateSnapshot, full: bool) -> Sh
         [_("programme"), programme.name],
         [_("snapshot_version"), snapshot.version],
         [_("computed_at"), stamp],
+        [_("rules_version"), snapshot.rules_version or ""],
         [
             _("suppressed"),
             _("no: the programme's coordinators see every figure")
