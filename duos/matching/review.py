@@ -15,11 +15,13 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -255,7 +257,23 @@ def draft_swap(actor, *, draft: MatchDraft, mentor: Mentor) -> MatchDraft:
         draft.components = chosen.components
         draft.locked = True
         draft.save(update_fields=["mentor", "score", "components", "locked"])
+        _refresh_totals(run)
         return draft
+
+
+def _refresh_totals(run: MatchingRun) -> None:
+    """The run's matched / unmatched and mean score, from its rows as they are
+    now (a swap changes a row's mentor and score)."""
+    totals = run.drafts.aggregate(
+        matched=Count("pk", filter=Q(mentor__isnull=False)),
+        unmatched=Count("pk", filter=Q(mentor__isnull=True)),
+        mean=Avg("score", filter=Q(mentor__isnull=False)),
+    )
+    MatchingRun.objects.filter(pk=run.pk).update(
+        matched=totals["matched"],
+        unmatched=totals["unmatched"],
+        mean_score=None if totals["mean"] is None else round(Decimal(totals["mean"]), 2),
+    )
 
 
 # --- publish the chosen rows ------------------------------------------------------

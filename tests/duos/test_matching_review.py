@@ -122,6 +122,11 @@ def test_swap_offers_only_eligible_mentors_with_a_free_place_and_locks_the_row(
 
     swapped = review.draft_swap(batch["actor"], draft=draft, mentor=batch["lina"])
     assert swapped.locked and swapped.mentor == batch["lina"] and swapped.components
+    # The run's mean score is that of its rows as they are now.
+    run.refresh_from_db()
+    scores = [d.score for d in run.drafts.exclude(mentor=None)]
+    assert run.matched == len(scores)
+    assert run.mean_score == round(sum(scores) / len(scores), 2)
     rerun = _resolve(batch, run, django_capture_on_commit_callbacks)
     kept = _draft(rerun, amina)
     assert kept.locked and kept.mentor == batch["lina"]
