@@ -3,6 +3,7 @@ page with their history, screening, withdrawal, merging, mentor training."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -223,7 +224,7 @@ def mentor_account(request: HttpRequest, uuid) -> HttpResponse:
             messages.success(request, _("%(mentor)s no longer has access.") % {"mentor": mentor})
         else:
             services.mentor_account_invite(
-                request.user, mentor=mentor, request_base=request.build_absolute_uri("/")
+                request.user, mentor=mentor, request_base=settings.SITE_URL
             )
             messages.success(
                 request,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -34,7 +35,7 @@ def team(request: HttpRequest) -> HttpResponse:
                 organisation=data["organisation"],
                 role=data["role"],
                 programmes=list(data["programmes"]),
-                request_base=request.build_absolute_uri("/"),
+                request_base=settings.SITE_URL,  # e-mailed links: on SITE_URL, as every e-mail
                 language=data["language"],
             )
         except ValidationError as exc:

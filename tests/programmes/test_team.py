@@ -47,6 +47,24 @@ def test_invite_a_coach(coordinator_client, world, mailoutbox, django_capture_on
     assert mailoutbox[0].to == ["coach.new@duo.invalid"]
 
 
+def test_the_invitation_links_to_site_url_not_the_requests_host(
+    coordinator_client, world, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://duo.example.be"
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(
+            coordinator_client,
+            email="new.coach@duo.invalid",
+            first_name="Koen",
+            last_name="Peeters",
+            role=Role.COACH,
+            organisation=world.programme.operator.pk,
+        )
+    [message] = mailoutbox
+    assert "https://duo.example.be/accounts/password/reset/key/" in message.body
+    assert "testserver" not in message.body
+
+
 def test_invite_a_funder_needs_a_programme_and_a_funder_organisation(coordinator_client, world):
     funding = FundingFactory(programme=world.programme)
     response = _invite(
