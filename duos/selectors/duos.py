@@ -1,4 +1,4 @@
-"""Reads for views and tasks, already scoped by ``duos.access``."""
+"""Duos: lists, health, the programme's pipeline, a duo's timeline, mentors' duos."""
 
 from __future__ import annotations
 
@@ -7,13 +7,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from auditlog.models import LogEntry
-from dateutil.relativedelta import relativedelta
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -30,23 +25,14 @@ from duos import access
 from duos.health import Health, expected_interval, health, rhythm_of
 from duos.models import (
     CheckIn,
-    Concern,
     Duo,
     DuoFeedback,
-    FollowUpRequest,
     Meeting,
     Mentee,
     Mentor,
-    Outcome,
-    PairingExclusion,
-    PersonAccess,
     PipelineStatus,
     Risk,
-    Screening,
-    TrainingAttendance,
 )
-from duos.rules import duo_rules, horizons_in_use, with_horizon
-from programmes.access import coordinated_programmes
 from programmes.models import Programme, RulesVersion
 
 
@@ -272,65 +258,6 @@ def programme_duo_counts(programme: Programme) -> dict[str, int]:
     return counts
 
 
-def mentee_list_for(user) -> QuerySet[Mentee]:
-    return (
-        access.mentees_for(user)
-        .select_related("programme")
-        .order_by("status", "last_name", "first_name", "pk")
-    )
-
-
-def mentor_list_for(user) -> QuerySet[Mentor]:
-    # A correlated subquery on duo_mentor_status_idx, not a join grouped by
-    # mentor: on the paginated list PostgreSQL counts only the page's mentors
-    # (the join counted the duos of every mentor in scope, and the page's
-    # count grouped them all again).
-    active = (
-        Duo.objects.filter(mentor=OuterRef("pk"), status=Duo.Status.ACTIVE)
-        .order_by()
-        .values("mentor")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        access.mentors_for(user)
-        .select_related("programme", "user")
-        .annotate(active_duos=Coalesce(Subquery(active, output_field=IntegerField()), 0))
-        .order_by("status", "last_name", "first_name", "pk")
-    )
-
-
-PARTICIPANT_COLUMNS = [
-    "ref",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "birth_date",
-    "gender",
-    "postcode",
-    "municipality",
-    "languages",
-    "sectors",
-    "education_level",
-    "status",
-]
-KIND_COLUMNS = {
-    "mentee": ["employment_status_at_entry", "jobseeker_ref", "waiting_since"],
-    "mentor": ["profession", "capacity", "training_completed_on"],
-}
-
-
-def participant_table(people: QuerySet, *, kind: str) -> dict:
-    """Header and rows of an export (no special-category data, no notes)."""
-    columns = PARTICIPANT_COLUMNS + KIND_COLUMNS[kind]
-    rows = (
-        [person.programme.slug, *(getattr(person, c) for c in columns)]
-        for person in people.iterator(chunk_size=500)
-    )
-    return {"header": ["programme", *columns], "rows": rows}
-
-
 DUO_COLUMNS = ["status", "proposed_on", "started_on", "planned_end_on", "ended_on", "end_reason"]
 
 
@@ -343,26 +270,6 @@ def duo_table(duos: QuerySet[Duo]) -> dict:
     )
     header = ["programme", "mentee_ref", "mentee", "mentor_ref", "mentor", *DUO_COLUMNS]
     return {"header": header, "rows": rows}
-
-
-def person_history(person: Mentee | Mentor) -> dict:
-    """A person's screenings, duos (with their outcomes) and recent meetings."""
-    duos = with_last_contact(person.duos.select_related("mentee", "mentor", "programme", "coach"))
-    meetings = (
-        Meeting.objects.filter(duo__in=person.duos.values("pk"))
-        .select_related("duo__mentee", "duo__mentor")
-        .order_by("-date")[:20]
-    )
-    return {
-        "duos": duos.prefetch_related("outcomes").order_by("-created_at"),
-        "meetings": meetings,
-        "screenings": person.screenings.select_related("interviewer"),
-    }
-
-
-def training_sessions_of(programme: Programme) -> QuerySet:
-    attended = Count("attendance", filter=Q(attendance__attended=True))
-    return programme.training_sessions.annotate(attendees_count=attended)
 
 
 def duo_meetings(duo: Duo):
@@ -454,152 +361,3 @@ def mentor_home_duos(user) -> QuerySet[Duo]:
 
 def mentor_proposals(user) -> QuerySet[Duo]:
     return mentor_duos(user, status=Duo.Status.PROPOSED).select_related("mentee")
-
-
-# --- the homes' to-do --------------------------------------------------------------
-
-
-def open_concerns(duos: QuerySet[Duo]) -> QuerySet[Concern]:
-    return (
-        Concern.objects.filter(duo__in=duos.values("pk"), handled_at__isnull=True)
-        .select_related("duo__mentee", "duo__mentor", "raised_by")
-        .order_by("-urgent", "created_at")
-    )
-
-
-def ending_soon(duos: QuerySet[Duo], *, within_days: int = 30) -> QuerySet[Duo]:
-    today = timezone.localdate()
-    return (
-        duos.filter(
-            status=Duo.Status.ACTIVE,
-            planned_end_on__gte=today,
-            planned_end_on__lte=today + dt.timedelta(days=within_days),
-        )
-        .select_related("mentee", "mentor", "programme")
-        .order_by("planned_end_on")
-    )
-
-
-def follow_ups_due(user) -> QuerySet[Duo]:
-    """Ended duos of the coordinator's programmes whose follow-up point (end +
-    the horizon of the rules the duo ran under) has passed, without a follow-up
-    outcome yet; with whether and when the question went out
-    (``last_request_at``, ``requests``)."""
-    today = timezone.localdate()
-    due = Q(pk__in=[])
-    for months in horizons_in_use():
-        due |= Q(horizon_months=months, ended_on__lte=today - relativedelta(months=months))
-    has_follow_up = Outcome.objects.filter(duo=OuterRef("pk"), point=Outcome.Point.FOLLOW_UP)
-    requests = FollowUpRequest.objects.filter(duo=OuterRef("pk")).order_by()
-    return (
-        with_horizon(
-            Duo.objects.filter(
-                programme__in=coordinated_programmes(user).values("pk"),
-                status=Duo.Status.ENDED,
-            )
-        )
-        .filter(due)
-        .exclude(Exists(has_follow_up))
-        # Subqueries, not a join grouped by duo: evaluated for the rows shown
-        # (the home lists the first 50), not for every duo due.
-        .annotate(
-            last_request_at=Subquery(requests.order_by("-created_at").values("created_at")[:1]),
-            requests=Coalesce(
-                Subquery(
-                    requests.values("duo").annotate(n=Count("pk")).values("n"),
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
-        )
-        .select_related("mentee", "programme")
-        .order_by("ended_on")
-    )
-
-
-def pending_answer(duo: Duo) -> FollowUpRequest | None:
-    """The mentee's answer waiting beside a recorded follow-up outcome, if any."""
-    return duo.follow_up_requests.filter(needs_decision=True, decided_at__isnull=True).first()
-
-
-def answers_to_decide(user) -> QuerySet[FollowUpRequest]:
-    """Mentees' follow-up answers that differ from the recorded outcome."""
-    return (
-        FollowUpRequest.objects.filter(
-            duo__in=access.coordinated_duos(user).values("pk"),
-            needs_decision=True,
-            decided_at__isnull=True,
-        )
-        .select_related("duo__mentee", "duo__programme")
-        .prefetch_related("duo__outcomes")
-        .order_by("answered_at")
-    )
-
-
-def mentor_progress(duo: Duo, today: dt.date | None = None) -> dict:
-    """ "Week 9 of 26 — 8 meetings" for the mentor's card."""
-    today = today or timezone.localdate()
-    week = (today - duo.started_on).days // 7 + 1 if duo.started_on else 0
-    return {"week": max(week, 1), "of": duo_rules(duo).duo_length_weeks}
-
-
-# --- who saw whom, who changed what (only for ``access.sees_trail``) ---------------
-
-TRAIL_LENGTH = 50
-
-
-def person_trail(person: Mentee | Mentor, *, limit: int = TRAIL_LENGTH) -> list[PersonAccess]:
-    """The latest views and downloads of a person's record: who, when, what, where from."""
-    return list(
-        person.access_trail.select_related("user", "export", "duo").order_by("-at", "-pk")[:limit]
-    )
-
-
-@dataclass
-class Change:
-    at: dt.datetime
-    actor: object  # the user, or None for a background job
-    action: str
-    subject: str  # what kind of row: the person, a screening, …
-    fields: list[str]  # the changed fields' names (never their values)
-
-
-def person_changes(person: Mentee | Mentor, *, limit: int = TRAIL_LENGTH) -> list[Change]:
-    """The change history (django-auditlog) of a person's rows: their record,
-    intake interviews, declared exclusions and training attendance. One query
-    (and one for the content types, cached after)."""
-    kinds = ContentType.objects.get_for_models(
-        type(person), Screening, PairingExclusion, TrainingAttendance
-    )
-    rows = Q(content_type=kinds[type(person)], object_id=person.pk)
-    rows |= Q(content_type=kinds[Screening], object_id__in=person.screenings.values("pk"))
-    rows |= Q(content_type=kinds[PairingExclusion], object_id__in=person.exclusions.values("pk"))
-    if isinstance(person, Mentor):
-        rows |= Q(
-            content_type=kinds[TrainingAttendance], object_id__in=person.attendance.values("pk")
-        )
-    entries = (
-        LogEntry.objects.filter(rows)
-        .select_related("actor", "content_type")
-        .order_by("-timestamp", "-pk")[:limit]
-    )
-    changes = []
-    for entry in entries:
-        model = entry.content_type.model_class()
-        fields = []
-        if entry.action == LogEntry.Action.UPDATE and model is not None:
-            for name in entry.changes_dict:
-                try:
-                    fields.append(str(model._meta.get_field(name).verbose_name))
-                except FieldDoesNotExist:
-                    fields.append(name)
-        changes.append(
-            Change(
-                at=entry.timestamp,
-                actor=entry.actor,
-                action=entry.get_action_display(),
-                subject=str(model._meta.verbose_name) if model is not None else "",
-                fields=fields,
-            )
-        )
-    return changes

@@ -1,0 +1,53 @@
+"""Reads for views and tasks, already scoped by ``duos.access``: one module per
+concern, every name re-exported here (``from duos import selectors``)."""
+
+from duos.selectors.duos import (  # noqa: F401
+    DUO_COLUMNS,
+    DUO_ROW_FIELDS,
+    HEALTH_ORDER,
+    RISK_ORDER,
+    Event,
+    PipelineCounts,
+    _rhythm_groups,
+    active_mentor_duos,
+    coached_duos,
+    duo_feedback,
+    duo_health,
+    duo_list_for,
+    duo_meetings,
+    duo_rows,
+    duo_table,
+    duo_timeline,
+    duos_with_health,
+    filter_by_health,
+    health_q,
+    last_meeting_logged_by,
+    mentor_duos,
+    mentor_home_duos,
+    mentor_proposals,
+    pipeline_counts,
+    programme_duo_counts,
+    programme_pipeline,
+    with_last_contact,
+)
+from duos.selectors.people import (  # noqa: F401
+    KIND_COLUMNS,
+    PARTICIPANT_COLUMNS,
+    TRAIL_LENGTH,
+    Change,
+    mentee_list_for,
+    mentor_list_for,
+    participant_table,
+    person_changes,
+    person_history,
+    person_trail,
+    training_sessions_of,
+)
+from duos.selectors.todo import (  # noqa: F401
+    answers_to_decide,
+    ending_soon,
+    follow_ups_due,
+    mentor_progress,
+    open_concerns,
+    pending_answer,
+)
