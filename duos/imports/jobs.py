@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.db import connection, connections, transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from duos.imports import flow
 from duos.imports.rows import CREATE, UNCHANGED, ImportRejected, RowPlan
@@ -69,10 +68,13 @@ def dispatch(name: str, kwargs: dict) -> None:
         app.send_task(name, kwargs=kwargs, ignore_result=True)
 
 
-WORKER_DOWN = _(
+# Lazy: turned into words when the request that sent the job stores it.
+WORKER_DOWN = gettext_lazy(
     "The background worker could not be reached, so the file was not processed and nothing "
     "was imported. Try again in a few minutes; if it keeps failing, tell your administrator."
 )
+# A job's failure that no one can fix by changing the file (the exception is logged).
+UNEXPECTED = gettext_lazy("Nothing was imported: an unexpected error stopped the job.")
 
 
 def _send_on_commit(data_import: DataImport, name: str, kwargs: dict) -> None:
@@ -123,15 +125,13 @@ def apply_start(actor, *, data_import: DataImport) -> bool:
 # --- the jobs --------------------------------------------------------------------------
 
 
-def _kept_row(row: RowPlan) -> dict:
+def kept_row(row: RowPlan) -> dict:
+    """One row of the preview in text (JSON, kept for a big import's page; the
+    page of a small one shows the same)."""
     return {
         "line": row.line,
         "cells": [cell_text(c) for c in row.shown],
-        "action": "new"
-        if row.action == CREATE
-        else "unchanged"
-        if row.action == UNCHANGED
-        else "updated",
+        "action": {CREATE: "new", UNCHANGED: "unchanged"}.get(row.action, "updated"),
         "changes": [
             [name, cell_text(old), cell_text(new)] for name, (old, new) in row.changes.items()
         ],
@@ -167,15 +167,16 @@ def check_run(*, import_id: int) -> str:
         return "skipped"
     try:
         preview = flow.upload_preview(importer_for(data_import.kind), data_import=data_import)
-    except Exception as exc:
+    except Exception:
+        # The exception's own text means nothing to a coordinator: it is logged.
         logger.exception("Checking import %s failed", import_id)
-        _fail(import_id, str(exc))
+        _fail(import_id, str(UNEXPECTED))
         raise
     kept = {
         "errors": preview.errors[:200],
         "errors_total": len(preview.errors),
         "warnings": preview.warnings,
-        "rows": [_kept_row(row) for row in preview.rows[:ROWS_KEPT]],
+        "rows": [kept_row(row) for row in preview.rows[:ROWS_KEPT]],
         "rows_total": len(preview.rows),
         "counts": preview.summary(),
     }
@@ -195,7 +196,7 @@ def apply_run(*, import_id: int, actor_id: int | None) -> str:
     if data_import is None or data_import.state != APPLYING:
         return "skipped"
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    report = _progress_reporter(import_id)
+    report = _Progress(import_id)
     try:
         result = flow.upload_confirm(
             actor, importer_for(data_import.kind), data_import=data_import, progress=report
@@ -205,7 +206,7 @@ def apply_run(*, import_id: int, actor_id: int | None) -> str:
         return FAILED
     except Exception as exc:
         logger.exception("Applying import %s failed", import_id)
-        _fail(import_id, _("Nothing was imported: an unexpected error stopped the job."))
+        _fail(import_id, str(UNEXPECTED))
         raise exc from None
     finally:
         report.close()
@@ -243,7 +244,3 @@ class _Progress:
     def close(self) -> None:
         if self.own is not None:
             self.own.close()
-
-
-def _progress_reporter(import_id: int) -> Callable[[int], None]:
-    return _Progress(import_id)

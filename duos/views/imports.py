@@ -25,13 +25,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from duos import access
 from duos.imports import flow, history, jobs, outcomes, participants, reader
-from duos.imports.rows import CREATE, UNCHANGED, ImportRejected, RowPlan
+from duos.imports.rows import ImportRejected
 from duos.models import DataImport, ImportKind
 from programmes.access import role_required
 from programmes.exports import table_response
 from programmes.models import Role
 
-ROWS_SHOWN = 1000  # the preview lists this many rows; the counts cover them all
+ROWS_SHOWN = jobs.ROWS_KEPT  # the preview lists this many rows; the counts cover them all
 RECENT_UPLOADS = 10
 FOOTNOTE = gettext_lazy(
     "CSV files must be saved as UTF-8 (in Excel: “CSV UTF-8”), separated by commas or "
@@ -289,7 +289,7 @@ def preview(request: HttpRequest, uuid, kind: str, import_uuid=None) -> HttpResp
         summary = result.summary()
         context |= {
             "preview": result,
-            "rows": [_row(screen, row) for row in result.rows[:ROWS_SHOWN]],
+            "rows": [_row(screen, jobs.kept_row(row)) for row in result.rows[:ROWS_SHOWN]],
             "rows_hidden": max(0, len(result.rows) - ROWS_SHOWN),
         }
     else:
@@ -304,16 +304,7 @@ def _job_context(screen: Screen, data_import: DataImport) -> dict:
     context = {"job": {"state": state, "running": state in jobs.RUNNING}, "counts": {}}
     if state == jobs.READY:
         kept = data_import.summary.get("preview", {})
-        actions = {"new": _("new"), "unchanged": _("unchanged"), "updated": screen.updated}
-        rows = [
-            {
-                "line": row["line"],
-                "cells": row["cells"],
-                "action": actions[row["action"]],
-                "changes": "; ".join(f"{n}: {old} → {new}" for n, old, new in row["changes"]),
-            }
-            for row in kept.get("rows", [])
-        ]
+        rows = [_row(screen, row) for row in kept.get("rows", [])]
         context |= {
             "preview": {
                 "errors": kept.get("errors", []),
@@ -327,23 +318,14 @@ def _job_context(screen: Screen, data_import: DataImport) -> dict:
     return context
 
 
-def _row(screen: Screen, row: RowPlan) -> dict:
-    """One row of the preview, as the template shows it."""
-    if row.action == CREATE:
-        action = _("new")
-    elif row.action == UNCHANGED:
-        action = _("unchanged")
-    else:
-        action = screen.updated
-    changes = "; ".join(
-        f"{name}: {jobs.cell_text(old)} → {jobs.cell_text(new)}"
-        for name, (old, new) in row.changes.items()
-    )
+def _row(screen: Screen, kept: dict) -> dict:
+    """One row of the preview (``jobs.kept_row``), as the template shows it."""
+    actions = {"new": _("new"), "unchanged": _("unchanged")}
     return {
-        "line": row.line,
-        "cells": [jobs.cell_text(c) for c in row.shown],
-        "action": action,
-        "changes": changes,
+        "line": kept["line"],
+        "cells": kept["cells"],
+        "action": actions.get(kept["action"], screen.updated),
+        "changes": "; ".join(f"{name}: {old} → {new}" for name, old, new in kept["changes"]),
     }
 
 

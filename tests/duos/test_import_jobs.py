@@ -184,3 +184,25 @@ def test_only_the_programmes_coordinators_see_the_job(client, world, held_jobs):
     assert client.get(url).status_code == 404
     client.force_login(world.coach)
     assert client.get(url).status_code == 403
+
+
+def test_check_job_failure_says_so_in_words_not_the_exception(
+    coordinator_client, world, held_jobs, monkeypatch, django_capture_on_commit_callbacks
+):
+    """An unexpected error in the checking job is logged; the page says nothing
+    was imported, never the exception's own text."""
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(coordinator_client, world, people_csv(jobs.BACKGROUND_ROWS + 5))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("'NoneType' object has no attribute 'pk'")
+
+    monkeypatch.setattr(jobs.flow, "upload_preview", broken)
+    with pytest.raises(RuntimeError):
+        run(held_jobs)
+    data_import = DataImport.objects.get()
+    assert data_import.state == "failed"
+    page = coordinator_client.get(reverse("duos:import_preview", args=[data_import.uuid]))
+    text = page.content.decode()
+    assert "an unexpected error stopped the job" in text
+    assert "NoneType" not in text
