@@ -14,11 +14,16 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     roles = roles_of(user)
+    duos = bool(roles & {Role.COORDINATOR, Role.COACH}) or request_is_mentor(request)
+    figures = bool(roles & {Role.COORDINATOR, Role.FUNDER, Role.EVALUATOR})
     return {
         "nav": {
-            "duos": bool(roles & {Role.COORDINATOR, Role.COACH}) or request_is_mentor(request),
+            "duos": duos,
             "people": Role.COORDINATOR in roles,
-            "figures": bool(roles & {Role.COORDINATOR, Role.FUNDER, Role.EVALUATOR}),
+            "figures": figures,
+            # The account pages (profile, security): everyone who works in Duo,
+            # i.e. any role or a mentor (programmes.signin.views.EVERYONE).
+            "account": duos or figures,
             "admin": user.is_superuser,
         }
     }
