@@ -7,7 +7,7 @@ from urllib.parse import quote, urlsplit
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
-from allauth.core import context
+from allauth.core import context as allauth_context
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,7 +29,7 @@ class AccountAdapter(InvitationOnlyAccountAdapter):
     is enrolled right after signing in without typing the password again."""
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
-        if app == "allauth.mfa" and _enrolling_right_after_sign_in(context.request):
+        if app == "allauth.mfa" and _enrolling_right_after_sign_in(allauth_context.request):
             return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
@@ -41,7 +41,7 @@ class AccountAdapter(InvitationOnlyAccountAdapter):
         recipient = context.get("user") or _account_with(email)
         with in_language_of(recipient, fallback=translation.get_language()):
             ctx = {
-                "request": globals()["context"].request,
+                "request": allauth_context.request,
                 "email": email,
                 "current_site": site(),
                 "site_name": settings.SITE_NAME,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,14 +13,7 @@ from programmes import selectors, services
 from programmes.access import coordinated_programmes, role_required
 from programmes.forms import FundingForm, OrganisationForm, ProgrammeForm, programme_initial
 from programmes.models import Role
-
-
-def _add_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from programmes.views.common import add_errors
 
 
 def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
@@ -52,7 +44,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(
         request.POST if request.method == "POST" else None,
         operators=operators,
-        initial={"training_required": True, "follow_up_months": 6, "retention_years": 5},
+        initial={"training_required": True},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,7 +52,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
                 request.user, operator=form.cleaned_data["operator"], data=form.values()
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request, _("Programme %(name)s created (rules version 1).") % {"name": programme}
@@ -82,7 +74,7 @@ def programme_edit(request: HttpRequest, uuid) -> HttpResponse:
                 request.user, programme=programme, data=form.values()
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             after = services.rules_current(programme).version
             if after != before:
@@ -114,7 +106,7 @@ def fundings(request: HttpRequest, uuid) -> HttpResponse:
         try:
             services.funding_save(request.user, programme=programme, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Funding added."))
             return redirect("programmes:fundings", uuid=programme.uuid)
@@ -151,7 +143,7 @@ def funding_edit(request: HttpRequest, uuid) -> HttpResponse:
                 request.user, programme=programme, funding=funding, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Funding saved."))
             return redirect("programmes:fundings", uuid=programme.uuid)
@@ -172,7 +164,7 @@ def organisation_create(request: HttpRequest, uuid) -> HttpResponse:
         try:
             organisation = services.organisation_create(request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,

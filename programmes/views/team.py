@@ -10,6 +10,7 @@ from programmes import selectors, services
 from programmes.access import coordinated_programmes, get_or_deny, role_required
 from programmes.forms import InvitationForm
 from programmes.models import Membership, Role
+from programmes.views.common import add_errors
 
 
 def _invitation_form(request: HttpRequest, data=None) -> InvitationForm:
@@ -39,8 +40,7 @@ def team(request: HttpRequest) -> HttpResponse:
                 language=data["language"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
