@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.utils import timezone
 
 from duos import access, selectors
@@ -80,16 +79,6 @@ def coordinator_digest(user, *, now: dt.datetime | None = None) -> Digest:
     return digest
 
 
-def _first_today(user_id: int, today: dt.date) -> bool:
-    """Idempotent per coordinator and day: a retry sends nothing twice. If the
-    shared cache cannot be reached, send all the same."""
-    try:
-        return cache.add(f"duo:coordinator-digest:{user_id}:{today.isoformat()}", 1, 2 * 86400)
-    except Exception:
-        logger.exception("Coordinator digest: the cache is not reachable; sending anyway")
-        return True
-
-
 def send_coordinator_digests(now: dt.datetime | None = None) -> int:
     """Each active coordinator with something waiting gets one digest a day."""
     now = now or timezone.now()
@@ -109,7 +98,9 @@ def send_coordinator_digests(now: dt.datetime | None = None) -> int:
     for user in users:
         try:
             digest = coordinator_digest(user, now=now)
-            if digest.empty or not _first_today(user.pk, today):
+            if digest.empty or not notifications.first_today(
+                "coordinator-digest", recipient_id=user.pk, today=today
+            ):
                 continue
             notifications.send(
                 template="coordinator_digest",

@@ -7,9 +7,11 @@ otherwise make the mail header invalid (BadHeaderError) and lose the message.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -38,6 +40,17 @@ def send(*, template: str, context: dict, to: list[str], language: str) -> None:
         subject = safe_subject(render_to_string(f"duos/email/{template}_subject.txt", context))
         body = render_to_string(f"duos/email/{template}.txt", context)
     send_mail(subject, body, None, to)
+
+
+def first_today(kind: str, *, recipient_id: int, today: dt.date) -> bool:
+    """True the first time a daily message of ``kind`` goes to this recipient
+    today: a second run (a retry, a beat restart) sends nothing. If the shared
+    cache cannot be reached, True all the same (better twice than never)."""
+    try:
+        return cache.add(f"duo:{kind}:{recipient_id}:{today.isoformat()}", 1, 2 * 86400)
+    except Exception:
+        logger.exception("%s: the cache is not reachable; sending anyway", kind)
+        return True
 
 
 def send_on_commit(*, template: str, context: dict, to: list[str], language: str) -> None:
@@ -83,9 +96,6 @@ def by_language(users) -> dict[str, list[str]]:
     return {language: sorted(emails) for language, emails in sorted(groups.items())}
 
 
-_staff_language = staff_language
-
-
 def duo_news(duo: Duo, *, template: str) -> None:
     """Tell the mentor, the mentee (each in their language) and the coach."""
     context = {"duo": duo, "site": settings.SITE_URL}
@@ -103,5 +113,5 @@ def duo_news(duo: Duo, *, template: str) -> None:
             template=template,
             context={**context, "recipient": coach, "as_coach": True},
             to=[coach.email],
-            language=_staff_language(coach),
+            language=staff_language(coach),
         )

@@ -10,7 +10,6 @@ import logging
 from auditlog.context import set_actor
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -119,16 +118,6 @@ def send_silence_reminders(today: dt.date | None = None) -> int:
     return sent
 
 
-def _first_digest_today(coach_id: int, today: dt.date) -> bool:
-    """Idempotent per coach and day: a second run (a retry, a beat restart)
-    sends nothing. If the shared cache cannot be reached, send all the same."""
-    try:
-        return cache.add(f"duo:coach-digest:{coach_id}:{today.isoformat()}", 1, 2 * 86400)
-    except Exception:
-        logger.exception("Coach digest: the cache is not reachable; sending anyway")
-        return True
-
-
 def send_coach_digests(today: dt.date | None = None) -> int:
     """Each coach gets the list of their silent duos (nothing if none), once a day."""
     today = today or timezone.localdate()
@@ -138,7 +127,7 @@ def send_coach_digests(today: dt.date | None = None) -> int:
             by_coach.setdefault(duo.coach_id, []).append(duo)
     sent = 0
     for coach_id, duos in by_coach.items():
-        if not _first_digest_today(coach_id, today):
+        if not notifications.first_today("coach-digest", recipient_id=coach_id, today=today):
             continue
         sent += 1
         coach = duos[0].coach

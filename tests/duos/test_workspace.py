@@ -202,6 +202,20 @@ def test_the_coach_digest_goes_once_a_day_however_often_the_job_runs(world, mail
     assert workspace.send_coach_digests(today + dt.timedelta(days=1)) == 1  # the next day
 
 
+def test_a_daily_digest_goes_out_even_when_the_cache_is_down(world, mailoutbox, monkeypatch):
+    """Better twice than never: without the shared cache, the digest is sent."""
+
+    class Down:
+        def add(self, *args, **kwargs):
+            raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(workspace.notifications, "cache", Down())
+    today = timezone.localdate()
+    assert workspace.send_coach_digests(today) == 1
+    assert workspace.send_coach_digests(today) == 1
+    assert len(mailoutbox) == 2
+
+
 def test_follow_up_to_do_on_the_coordinators_home(client, world):
     due = DuoFactory(programme=world.programme, ended=True)  # ended about 7 months ago
     done = DuoFactory(programme=world.programme, ended=True)
