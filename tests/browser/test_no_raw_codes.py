@@ -339,6 +339,7 @@ def pages_of(role: str, world: World) -> list[str]:
     duos = [f"/duos/{world.active.uuid}/", f"/duos/{world.ended[0].uuid}/"]
     duos.append(f"/duos/{world.proposed.uuid}/")
     figures = ["/figures/", f"/figures/{p}/", f"/programmes/{p}/"]
+    figures += [f"/figures/{p}/esf/", f"/figures/{p}/reports/"]
     if role == Role.COORDINATOR:
         mentee, mentor = world.mentees[0].uuid, world.mentor.uuid
         return [
