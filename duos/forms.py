@@ -22,6 +22,7 @@ from duos.models import (
     Risk,
     contract_problem,
 )
+from duos.services import consent
 from duos.services.outcomes import KEEP_QUALIFICATION
 from duos.vocab import LANGUAGES, SECTORS
 from programmes.forms import choose_one
@@ -241,12 +242,12 @@ class ConsentWithdrawForm(forms.Form):
 
     def __init__(self, *args, person=None, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("all", _("their whole consent: erase their data (keeping the figures)"))]
+        choices = [(consent.ALL, _("their whole consent: erase their data (keeping the figures)"))]
         if isinstance(person, Mentee):
             choices.insert(
                 0,
                 (
-                    "special",
+                    consent.SPECIAL,
                     _("their consent to special-category data (migration background, disability)"),
                 ),
             )

@@ -8,7 +8,6 @@ from duos.selectors.duos import (  # noqa: F401
     RISK_ORDER,
     Event,
     PipelineCounts,
-    _rhythm_groups,
     active_mentor_duos,
     coached_duos,
     duo_feedback,
