@@ -52,7 +52,7 @@ def _mentor(user, context: dict) -> None:
 
 
 def _fields_html(forms: list) -> list[str]:
-    """The fields of each duo's meeting form as duos/_form.html renders them.
+    """The fields of each duo's meeting form as _form.html renders them.
 
     The forms are alike but for their prefix (the duo) and their one-use token,
     so the first is rendered and the others are that HTML with their own prefix
@@ -69,8 +69,8 @@ def _fields_html(forms: list) -> list[str]:
         return not form.is_bound and same == {k: v for k, v in first.initial.items() if k != token}
 
     if first.is_bound or not all(alike(form) for form in forms):
-        return [render_to_string("duos/_form.html", {"form": form}) for form in forms]
-    html = render_to_string("duos/_form.html", {"form": first})
+        return [render_to_string("_form.html", {"form": form}) for form in forms]
+    html = render_to_string("_form.html", {"form": first})
     prefix, first_token = f"{first.prefix}-", str(first.initial[token])
     return [
         mark_safe(  # noqa: S308 -- Django's own rendering, with names and a UUID swapped

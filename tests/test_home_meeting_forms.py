@@ -25,7 +25,7 @@ def test_each_duo_gets_its_own_form_html(client, world):
     tokens = set()
     with translation.override(response.wsgi_request.LANGUAGE_CODE):
         for duo in duos:
-            own = render_to_string("duos/_form.html", {"form": duo.meeting_form})
+            own = render_to_string("_form.html", {"form": duo.meeting_form})
             assert own in body
             assert f'name="duo-{duo.pk}-date"' in own
             tokens.add(str(duo.meeting_form.initial["client_token"]))
