@@ -178,12 +178,11 @@ def training_detail(request: HttpRequest, uuid) -> HttpResponse:
         access.training_sessions_for(request.user).select_related("programme"),
         uuid=uuid,
     )
-    # Mentors still to mentor (not finished or withdrawn), and whoever is
-    # already recorded as attending.
+    # Mentors still to mentor (not done or withdrawn), and whoever is already
+    # recorded as attending.
     candidates = (
         session.programme.mentors.filter(
-            Q(status__in=[PipelineStatus.APPLIED, PipelineStatus.SCREENED, PipelineStatus.READY])
-            | Q(status=PipelineStatus.IN_DUO)
+            ~Q(status__in=[PipelineStatus.DONE, PipelineStatus.WITHDRAWN])
             | Q(attendance__session=session, attendance__attended=True)
         )
         .distinct()
