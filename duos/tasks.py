@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from duos import services
+from duos.imports import jobs
 from duos.matching.runs import run_execute
 from duos.models import MatchingRun
 from duos.services import digest, follow_up, retention, trail, workspace
@@ -80,13 +81,9 @@ def apply_retention() -> dict:
 # checked, so a message delivered twice does nothing the second time.
 @shared_task(name="duos.import_check", time_limit=900, soft_time_limit=840)
 def import_check(import_id: int) -> str:
-    from duos.imports import jobs
-
     return jobs.check_run(import_id=import_id)
 
 
 @shared_task(name="duos.import_apply", time_limit=1800, soft_time_limit=1740)
 def import_apply(import_id: int, actor_id: int | None) -> str:
-    from duos.imports import jobs
-
     return jobs.apply_run(import_id=import_id, actor_id=actor_id)
