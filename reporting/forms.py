@@ -1,12 +1,16 @@
-"""The dashboard's and the drill-down's query parameters, read and checked: a bad
-value gives a message the page shows, never an exception."""
+"""The query parameters of the figures' pages, read and checked: a bad value
+gives a message the page shows, never an exception."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .dashboard import Period
 from .figures import dimension_values
@@ -110,3 +114,54 @@ def drill_query(params: Mapping[str, str]) -> DrillQuery:
             errors.append(_("A breakdown needs its value."))
             query.dimension = ""
     return query
+
+
+# --- the ESF+ indicators' period ---------------------------------------------------------
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PeriodForm(forms.Form):
+    """A calendar year, or a period from one date to another (both given).
+
+    Funders and evaluators (``full=False``) choose whole calendar years only:
+    with free dates, two periods a day apart would give one participant's
+    counts back by subtraction, whatever each page hides."""
+
+    year = forms.IntegerField(
+        label=gettext_lazy("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False
+    )
+    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=gettext_lazy("To"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, full: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.full = full
+        if not full:
+            del self.fields["start"], self.fields["end"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.full and (self.data.get("start") or self.data.get("end")):
+            raise forms.ValidationError(
+                _("Funders and evaluators see these figures by calendar year: choose a year.")
+            )
+        start, end = data.get("start"), data.get("end")
+        if self.errors:
+            return data
+        if start or end:
+            if not (start and end):
+                raise forms.ValidationError(_("Give both dates of the period, or a year."))
+            if start > end:
+                raise forms.ValidationError(_("The period must start on or before its end."))
+            if start.year < FIRST_YEAR or end.year > LAST_YEAR:
+                raise forms.ValidationError(_("Choose dates between 1990 and 2100."))
+        return data
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The period asked for; the current year when none was."""
+        data = self.cleaned_data
+        if data.get("start") and data.get("end"):
+            return data["start"], data["end"]
+        year = data.get("year") or timezone.localdate().year
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)

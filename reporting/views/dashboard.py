@@ -7,15 +7,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 
-from duos.access import related_programmes
 from duos.models import OutcomeStatus
-from programmes.access import (
-    fundings_visible_to,
-    get_or_deny,
-    programmes_for,
-    role_required,
-    sees_full_figures,
-)
+from programmes.access import fundings_visible_to, programmes_for, role_required
 from programmes.models import AccessRecord, Programme, Role
 from programmes.services import access_record
 from reporting.dashboard import chart_bars, dashboard
@@ -24,28 +17,19 @@ from reporting.drill import describe, trajectories
 from reporting.forms import dashboard_periods, drill_query
 from reporting.models import RateSnapshot
 from reporting.research_export import build_export, export_response
+from reporting.services import latest_snapshot
+
+from .common import programme_and_scope, programme_for
 
 DASHBOARD_ROLES = [Role.COORDINATOR, Role.FUNDER, Role.EVALUATOR]
 
 
-def _programmes(request: HttpRequest):
-    return programmes_for(request.user, DASHBOARD_ROLES)
-
-
 @role_required(*DASHBOARD_ROLES)
 def dashboard_list(request: HttpRequest) -> HttpResponse:
-    programmes = _programmes(request).select_related("operator").order_by("name")
-    return render(request, "reporting/dashboard_list.html", {"programmes": programmes})
-
-
-def _programme_and_scope(request: HttpRequest, uuid) -> tuple[Programme, bool]:
-    """The programme, and whether the reader sees its figures in full."""
-    programme = get_or_deny(
-        allowed=_programmes(request).select_related("operator"),
-        related=related_programmes(request.user),
-        uuid=uuid,
+    programmes = (
+        programmes_for(request.user, DASHBOARD_ROLES).select_related("operator").order_by("name")
     )
-    return programme, sees_full_figures(request.user, programme)
+    return render(request, "reporting/dashboard_list.html", {"programmes": programmes})
 
 
 @role_required(*DASHBOARD_ROLES)
@@ -53,8 +37,8 @@ def programme_dashboard(request: HttpRequest, uuid) -> HttpResponse:
     """The figures of a period of cohorts (?from=&to=), optionally beside another
     (?compare_from=&compare_to=), each suppressed as it would be alone; its
     downloads (?format=csv|xlsx) hold the same cells."""
-    programme, full = _programme_and_scope(request, uuid)
-    snapshot = RateSnapshot.objects.filter(programme=programme).order_by("-version").first()
+    programme, full = programme_and_scope(request, uuid, DASHBOARD_ROLES)
+    snapshot = latest_snapshot(programme)
     periods = dashboard_periods(request.GET)
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx") and periods.errors:
@@ -134,7 +118,7 @@ def _export(
 def drill_down(request: HttpRequest, uuid) -> HttpResponse:
     """Coordinators only: the trajectories behind a figure (their last duos),
     filtered exactly as the figure counts them."""
-    programme, full = _programme_and_scope(request, uuid)
+    programme, full = programme_and_scope(request, uuid, DASHBOARD_ROLES)
     if not full:
         raise PermissionDenied
     query = drill_query(request.GET)
@@ -172,8 +156,7 @@ def research_export(request: HttpRequest, uuid) -> HttpResponse:
     k-anonymous duo-level export with its codebook and method, logged. CSV comes
     as a ZIP (data.csv, codebook.csv, method.csv, README.txt); Excel as one
     workbook (sheets data, codebook, method)."""
-    allowed = programmes_for(request.user, [Role.EVALUATOR, Role.COORDINATOR])
-    programme = get_or_deny(allowed=allowed, related=related_programmes(request.user), uuid=uuid)
+    programme = programme_for(request, uuid, [Role.EVALUATOR, Role.COORDINATOR])
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     export = build_export(programme=programme)
     access_record(

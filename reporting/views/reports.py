@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from duos.access import related_programmes
-from programmes.access import coordinated_programmes, get_or_deny, programmes_for, role_required
+from duos.views.common import add_errors
+from programmes.access import coordinated_programmes, get_or_deny, role_required
 from programmes.exports import XLSX_TYPE
 from programmes.models import AccessRecord, Programme, Role
 from programmes.services import access_record
@@ -28,15 +29,9 @@ from reporting.reports.selectors import (
 )
 from reporting.reports.xlsx import render_xlsx
 
+from .common import programme_for
+
 READERS = [Role.COORDINATOR, Role.FUNDER, Role.EVALUATOR]
-
-
-def _programme(request: HttpRequest, uuid, roles) -> Programme:
-    return get_or_deny(
-        allowed=programmes_for(request.user, roles),
-        related=related_programmes(request.user),
-        uuid=uuid,
-    )
 
 
 def _page(request: HttpRequest, programme: Programme, form: PublishForm | None) -> HttpResponse:
@@ -65,14 +60,14 @@ def _form(request: HttpRequest, programme: Programme, data=None) -> PublishForm 
 @require_GET
 @role_required(*READERS)
 def report_list(request: HttpRequest, uuid) -> HttpResponse:
-    programme = _programme(request, uuid, READERS)
+    programme = programme_for(request, uuid, READERS)
     return _page(request, programme, _form(request, programme))
 
 
 @require_POST
 @role_required(Role.COORDINATOR)
 def report_publish_view(request: HttpRequest, uuid) -> HttpResponse:
-    programme = _programme(request, uuid, [Role.COORDINATOR])
+    programme = programme_for(request, uuid, [Role.COORDINATOR])
     form = _form(request, programme, request.POST)
     if form.is_valid():
         try:
@@ -85,11 +80,7 @@ def report_publish_view(request: HttpRequest, uuid) -> HttpResponse:
                 include_esf=form.cleaned_data["include_esf"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
