@@ -289,53 +289,41 @@ def window_sql(programme_ids: list[int], *, rows: dict | None = None) -> float:
     return time.perf_counter() - started
 
 
+def _status_counts(row: dict) -> tuple:
+    return tuple(
+        row[f"{p}|{d}|{s}"]
+        for p in ("exit", "follow_up")
+        for d in ("started", "completed")
+        for s in [*STATUSES, "unknown"]
+    )
+
+
 def same_rows(programme_ids: list[int]) -> int:
     """Assert that the engine's grouped counts equal the window SQL's, row for row."""
     from programmes.models import Programme
-    from reporting.rates import grouped_counts
+    from reporting.rates import DIMENSIONS, grouped_counts
 
     baseline: dict = {}
     window_sql(programme_ids, rows=baseline)
+    dims = list(DIMENSIONS.values())  # mentee__gender, …: the window SQL's columns unprefixed
     checked = 0
     for programme in Programme.objects.filter(pk__in=programme_ids):
         today = dt.date(2026, 5, 23) + relativedelta(months=programme.follow_up_months)
-        engine = grouped_counts(programme, today=today)
-        dims = ["mentee__gender", "mentee__age_band_at_entry", "mentee__education_level"]
-        dims.append("mentee__migration_background")
         mine = {
             (r["cohort"], *(r[d] for d in dims)): (
                 r["n|started"],
                 r["n|completed"],
                 r["early|started"],
-                *(
-                    r[f"{p}|{d}|{s}"]
-                    for p in ("exit", "follow_up")
-                    for d in ("started", "completed")
-                    for s in [*STATUSES, "unknown"]
-                ),
+                *_status_counts(r),
             )
-            for r in engine
+            for r in grouped_counts(programme, today=today)
         }
         theirs = {
-            tuple(
-                r[c]
-                for c in (
-                    "cohort",
-                    "gender",
-                    "age_band_at_entry",
-                    "education_level",
-                    "migration_background",
-                )
-            ): (
+            (r["cohort"], *(r[d.removeprefix("mentee__")] for d in dims)): (
                 r["n_started"],
                 r["n_completed"],
                 r["early_started"],
-                *(
-                    r[f"{p}|{d}|{s}"]
-                    for p in ("exit", "follow_up")
-                    for d in ("started", "completed")
-                    for s in [*STATUSES, "unknown"]
-                ),
+                *_status_counts(r),
             )
             for r in baseline[programme.pk]
         }
