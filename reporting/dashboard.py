@@ -115,11 +115,6 @@ def _funding_lines(
         lines.append(
             {
                 "funding": funding,
-                "funder": funding.funder.name,
-                "starts_on": funding.starts_on,
-                "ends_on": funding.ends_on,
-                "amount": funding.amount,
-                "target_duos": funding.target_duos,
                 "planned_cost": _money(funding.planned_cost_per_duo),
                 "so_far": funding.ends_on >= today or period.running(today),
             }
@@ -198,7 +193,7 @@ def dashboard(
     function: suppressed unless ``full`` (the programme's own coordinators).
     ``fundings`` are those whose amounts the reader may see (``programmes.access``).
 
-    Each funding line holds the funding, its amount, target, planned cost, the
+    Each funding line holds the funding (its amount and target), the planned cost, the
     duos started and the actual cost (suppressed cells) and ``so_far`` (True
     while its period or the period shown is still running: label the figures
     "so far", never final). ``today`` defaults to the local date."""

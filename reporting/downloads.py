@@ -9,8 +9,6 @@ the download shows exactly the cells the screen shows, nothing more."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +16,14 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programmes.exports import DECIMAL, EURO, PERCENT, SheetData, _cell, workbook_response
+from programmes.exports import (
+    DECIMAL,
+    EURO,
+    PERCENT,
+    SheetData,
+    table_response,
+    workbook_response,
+)
 from programmes.models import Programme
 from programmes.suppression import HIDDEN, NO_RATE, SMALL, Cell
 
@@ -114,11 +119,11 @@ def _funding_rows(view: dict) -> Kind:
     header += ["planned_cost_per_duo", "actual_cost_per_duo", "so_far"]
     rows = [
         [
-            line["funder"],
-            line["starts_on"],
-            line["ends_on"],
-            line["amount"],
-            line["target_duos"],
+            line["funding"].funder.name,
+            line["funding"].starts_on,
+            line["funding"].ends_on,
+            line["funding"].amount,
+            line["funding"].target_duos,
             _value(line["duos_started"]),
             line["planned_cost"] if line["planned_cost"] is not None else NO_RATE,
             _value(line["actual_cost"]),
@@ -249,21 +254,26 @@ def csv_response(
     columns: list[str] = []
     for kind in tables:
         columns += [c for c in kind.header if c not in columns]
-    header = ["programme", "kind", *columns, "snapshot_version", "computed_at"]
     stamp = timezone.localtime(snapshot.computed_at).isoformat(timespec="seconds")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
+    rows = []
     for kind in tables:
         for row in kind.rows:
             values = dict(zip(kind.header, row, strict=True))
-            line = [programme.slug, kind.code, *(values.get(c, None) for c in columns)]
-            writer.writerow([_cell(v) for v in [*line, snapshot.version, stamp]])
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+            rows.append(
+                [
+                    programme.slug,
+                    kind.code,
+                    *(values.get(c) for c in columns),
+                    snapshot.version,
+                    stamp,
+                ]
+            )
+    return table_response(
+        header=["programme", "kind", *columns, "snapshot_version", "computed_at"],
+        rows=rows,
+        filename=filename,
+        fmt="csv",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
 
 
 def xlsx_response(

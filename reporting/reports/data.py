@@ -160,7 +160,7 @@ def report_data(
         figures = dashboard(
             snapshot, Period(year, year), full=False, fundings=[funding], today=today
         )
-        (line,) = [x for x in figures["fundings"] if x["funding"].pk == funding.pk] or [None]
+        line = next((x for x in figures["fundings"] if x["funding"].pk == funding.pk), None)
         if line is None:
             raise ValueError("the funding does not overlap the year")
         computed_at = snapshot.computed_at

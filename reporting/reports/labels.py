@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from duos.models import OutcomeStatus
 from programmes.suppression import HIDDEN, NO_RATE, SMALL
 
 
@@ -21,8 +22,6 @@ def group_label(group: str) -> str:
 
 
 def status_label(status: str) -> str:
-    from duos.models import OutcomeStatus
-
     return str(OutcomeStatus(status).label)
 
 

@@ -14,14 +14,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from programmes.exports import neutralise
+from programmes.exports import DECIMAL, EURO, PERCENT, neutralise
 
 from ..rates import GROUPS, STATUSES
 from . import labels
 
-PERCENT = "0.0%"
-EURO = '#,##0 "€"'
-DECIMAL = "0.0"
 BOLD = Font(bold=True)
 
 
