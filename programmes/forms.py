@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -280,3 +281,13 @@ class OrganisationForm(forms.Form):
     region = forms.ChoiceField(
         label=_("Region"), choices=[("", _("— none —")), *Region.choices], required=False
     )
+
+
+def add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's ValidationError onto the form: by field where it names one
+    of the form's, else above the form. Every app's views use this one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from duos.models import Duo, Mentee, Mentor
 from duos.services import trail
+from programmes.forms import add_errors  # noqa: F401  (the duos views import it from here)
 from programmes.models import AccessRecord
 from programmes.services import access_record
 
@@ -50,15 +51,6 @@ def filtered_list(request, *, filterset, template: str, export, decorate=list):
     return render(
         request, template, {"filter": filterset, "page": page, "query": query.urlencode()}
     )
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form: by field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def messages_from(request: HttpRequest, exc: ValidationError) -> None:

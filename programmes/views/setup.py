@@ -11,9 +11,14 @@ from django.utils.translation import gettext as _
 
 from programmes import selectors, services
 from programmes.access import coordinated_programmes, role_required
-from programmes.forms import FundingForm, OrganisationForm, ProgrammeForm, programme_initial
+from programmes.forms import (
+    FundingForm,
+    OrganisationForm,
+    ProgrammeForm,
+    add_errors,
+    programme_initial,
+)
 from programmes.models import Role
-from programmes.views.common import add_errors
 
 
 def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:

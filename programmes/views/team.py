@@ -8,9 +8,8 @@ from django.views.decorators.http import require_POST
 
 from programmes import selectors, services
 from programmes.access import coordinated_programmes, get_or_deny, role_required
-from programmes.forms import InvitationForm
+from programmes.forms import InvitationForm, add_errors
 from programmes.models import Membership, Role
-from programmes.views.common import add_errors
 
 
 def _invitation_form(request: HttpRequest, data=None) -> InvitationForm:

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from duos.access import related_programmes
-from duos.views.common import add_errors
 from programmes.access import coordinated_programmes, get_or_deny, role_required
 from programmes.exports import XLSX_TYPE
+from programmes.forms import add_errors
 from programmes.models import AccessRecord, Programme, Role
 from programmes.services import access_record
 from reporting.models import PublishedReport
